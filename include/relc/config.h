@@ -1,0 +1,124 @@
+/*
+ * config.h: rel/relc.yaml, parsed with libyaml and checked against the
+ * schema in docs/config.md.  Every error names file:line:col.
+ */
+#ifndef RELC_CONFIG_H
+#define RELC_CONFIG_H
+
+#include <stddef.h>
+
+#include "relc/arena.h"
+
+struct relc_error;
+
+enum relc_start_type {
+	RELC_START_DEFAULT = 0,	/* not given: derived from the dependents */
+	RELC_PERMANENT,
+	RELC_TRANSIENT,
+	RELC_TEMPORARY,
+	RELC_LOAD,
+	RELC_NONE
+};
+
+/* The atom systools uses for a start type ("permanent", ...). */
+const char *relc_start_type_name(enum relc_start_type type);
+
+/* One entry of releases.NAME.applications. */
+struct relc_goal {
+	const char *name;
+	enum relc_start_type type;
+	const char *vsn;	/* a pinned version, or NULL */
+	int has_incl;		/* included_applications overridden? */
+	const char **incl;
+	size_t nincl;
+	unsigned line, col;
+};
+
+/* The settings a release or an environment may set. */
+enum relc_setting_id {
+	RELC_S_INCLUDE_ERTS,
+	RELC_S_INCLUDE_SRC,
+	RELC_S_STRIP_BEAMS,
+	RELC_S_DEV_MODE,
+	RELC_S_OUTPUT_DIR,
+	RELC_S_LIB_DIRS,
+	RELC_S_ELIXIR_ROOT,
+	RELC_S__COUNT
+};
+
+struct relc_settings {
+	unsigned set;		/* bit (1 << id) for each setting given */
+	struct {
+		const char *file;
+		unsigned line, col;
+	} where[RELC_S__COUNT];	/* where each was given, for messages */
+
+	int include_erts;	/* copy ERTS (and OTP apps) into the release */
+	const char *erts_path;	/* include_erts: PATH (an OTP root) */
+	int include_src;
+	int strip_beams;
+	int dev_mode;
+	const char *output_dir;
+	const char **lib_dirs;
+	size_t nlib_dirs;
+	const char *elixir_root;
+};
+
+struct relc_release_config {
+	const char *name;
+	const char *vsn;	/* NULL: the vsn of the app named like it */
+	int has_goals;		/* was `applications` given? */
+	struct relc_goal *goals;
+	size_t ngoals;
+	struct relc_settings settings;
+	unsigned line, col;
+};
+
+struct relc_env_config {
+	const char *name;
+	struct relc_settings settings;
+	unsigned line, col;
+};
+
+struct relc_config {
+	const char *path;
+	const char *default_release;	/* `release:` or NULL */
+	const char *default_env;	/* `environment:` or NULL */
+	unsigned release_line, release_col, env_line, env_col;
+	struct relc_release_config *releases;
+	size_t nreleases;
+	struct relc_env_config *envs;
+	size_t nenvs;
+	struct relc_arena arena;	/* owns everything above */
+};
+
+/*
+ * Parse the YAML text of a config.  `path` is used in messages.  Pure (no
+ * I/O); the result is freed with relc_config_free().
+ */
+int relc_config_parse(struct relc_config **out, const char *buf, size_t len,
+		      const char *path, struct relc_error *err);
+/* Read and parse the file at path. */
+int relc_config_load(struct relc_config **out, const char *path,
+		     struct relc_error *err);
+void relc_config_free(struct relc_config *cfg);
+
+/* The built-in defaults: include_erts true, strip_beams true, others off. */
+void relc_settings_defaults(struct relc_settings *s);
+/* Apply the settings given in `over` on top of `base`. */
+void relc_settings_merge(struct relc_settings *base,
+			 const struct relc_settings *over);
+
+/*
+ * Pick the release and environment to build: the names given (NULL: the
+ * config's defaults; for the environment then $MIX_ENV, then "prod") and
+ * compute the effective settings (defaults, then the release's, then the
+ * environment's).  *env_out is borrowed from the config or `env`.
+ */
+int relc_config_select(const struct relc_release_config **rel_out,
+		       const char **env_out, struct relc_settings *settings,
+		       const struct relc_config *cfg, const char *release,
+		       const char *env, const char *mix_env,
+		       struct relc_error *err);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * fsutil.h: the file-system primitives the rest of relc uses.  Every
+ * function reports failures through struct relc_error with the path and
+ * strerror, and every descriptor it opens is O_CLOEXEC.
+ */
+#ifndef RELC_FSUTIL_H
+#define RELC_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct relc_error;
+struct relc_strbuf;
+
+/*
+ * Read a whole regular file into sb (replacing its contents).  Files larger
+ * than `max` bytes are an error.  Returns 1 (error untouched) when the file
+ * does not exist and `missing_ok` is set.
+ */
+int relc_fs_read_file(struct relc_strbuf *sb, const char *path, size_t max,
+		      int missing_ok, struct relc_error *err);
+
+/* Write all of buf to fd, retrying short writes and EINTR. */
+int relc_fs_write_all(int fd, const void *buf, size_t len);
+
+/*
+ * Create `path` (which must not exist) with `mode` and the given contents;
+ * the file is fsynced only when `durable` is set.
+ */
+int relc_fs_write_new(const char *path, const void *buf, size_t len,
+		      mode_t mode, int durable, struct relc_error *err);
+
+/*
+ * Replace `path` atomically: write a temporary file next to it, fsync,
+ * rename over path, fsync the directory.
+ */
+int relc_fs_write_atomic(const char *path, const void *buf, size_t len,
+			 mode_t mode, struct relc_error *err);
+
+/* mkdir -p, with `mode` for the directories it creates. */
+int relc_fs_mkdirs(const char *path, mode_t mode, struct relc_error *err);
+
+/*
+ * The names in a directory, without "." and "..", sorted bytewise.  The
+ * caller frees the array and the names with relc_fs_free_names().  Returns 1
+ * with an empty list when the directory does not exist and missing_ok.
+ */
+int relc_fs_list_dir(char ***names, size_t *n, const char *path,
+		     int missing_ok, struct relc_error *err);
+void relc_fs_free_names(char **names, size_t n);
+
+/* rm -rf that never follows symbolic links.  A missing path is fine. */
+int relc_fs_remove_tree(const char *path, struct relc_error *err);
+
+int relc_fs_is_dir(const char *path);
+int relc_fs_is_file(const char *path);
+int relc_fs_exists(const char *path);
+
+/* realpath(3) into sb. */
+int relc_fs_realpath(struct relc_strbuf *sb, const char *path,
+		     struct relc_error *err);
+
+/*
+ * Create a fresh directory named "<dir>/<prefix>XXXXXX" (mode 0755) and put
+ * its name in sb.
+ */
+int relc_fs_mkdtemp(struct relc_strbuf *sb, const char *dir,
+		    const char *prefix, struct relc_error *err);
+
+/*
+ * Put the directory `fresh` in place of `target`: atomically exchanged when
+ * the kernel supports it, else the old tree is renamed aside first.  The
+ * previous contents of `target` (if any) are removed afterwards.
+ */
+int relc_fs_replace_dir(const char *fresh, const char *target,
+			struct relc_error *err);
+
+#endif

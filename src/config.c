@@ -1,0 +1,880 @@
+/*
+ * config.c: the YAML config and its schema (docs/config.md).
+ *
+ * The document is loaded with libyaml's node API and walked against tables
+ * of the keys each level allows.  Unknown keys, duplicate keys and values
+ * of the wrong shape are errors at the node's line and column.
+ */
+#include "relc/compat.h"
+#include "relc/config.h"
+
+#include <yaml.h>
+
+#include "relc/error.h"
+#include "relc/fsutil.h"
+#include "relc/path.h"
+#include "relc/strbuf.h"
+#include "relc/xalloc.h"
+
+#define MAX_CONFIG_SIZE ((size_t)4 << 20)
+
+static const char *const start_types[] = {
+	NULL, "permanent", "transient", "temporary", "load", "none",
+};
+
+const char *
+relc_start_type_name(enum relc_start_type type)
+{
+	return start_types[type == RELC_START_DEFAULT ? RELC_PERMANENT : type];
+}
+
+struct ctx {
+	const char *path;
+	yaml_document_t *doc;
+	struct relc_arena *arena;
+	struct relc_error *err;
+};
+
+static int
+node_error(struct ctx *c, const yaml_node_t *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+node_error(struct ctx *c, const yaml_node_t *node, const char *fmt, ...)
+{
+	struct relc_strbuf msg = RELC_STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	relc_strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	relc_error_at(c->err, RELC_ECONFIG, c->path,
+		      node ? node->start_mark.line + 1 : 0,
+		      node ? node->start_mark.column + 1 : 0, "%s", msg.buf);
+	relc_strbuf_release(&msg);
+	return -1;
+}
+
+static unsigned
+line_of(const yaml_node_t *n)
+{
+	return (unsigned)n->start_mark.line + 1;
+}
+
+static unsigned
+col_of(const yaml_node_t *n)
+{
+	return (unsigned)n->start_mark.column + 1;
+}
+
+/* ---- "did you mean" ------------------------------------------------------ */
+
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *prev, *cur, *tmp, r;
+
+	RELC_ALLOC_ARRAY(prev, lb + 1);
+	RELC_ALLOC_ARRAY(cur, lb + 1);
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+
+			cur[j] = sub < del ? (sub < ins ? sub : ins)
+					   : (del < ins ? del : ins);
+		}
+		tmp = prev;
+		prev = cur;
+		cur = tmp;
+	}
+	r = prev[lb];
+	free(prev);
+	free(cur);
+	return r;
+}
+
+/* The candidate closest to `word`, if it is close enough to be a typo. */
+static const char *
+closest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1, i;
+
+	for (i = 0; i < n; i++) {
+		size_t d;
+
+		if (!cands[i])
+			continue;
+		d = edit_distance(word, cands[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = cands[i];
+		}
+	}
+	if (best && best_d <= 2 && best_d * 3 <= strlen(best) + 1)
+		return best;
+	return NULL;
+}
+
+static int
+unknown(struct ctx *c, const yaml_node_t *node, const char *what,
+	const char *word, const char *const *cands, size_t n)
+{
+	const char *guess = closest(word, cands, n);
+
+	if (guess)
+		return node_error(c, node, "unknown %s '%s' (did you mean '%s'?)",
+				  what, word, guess);
+	return node_error(c, node, "unknown %s '%s'", what, word);
+}
+
+/* ---- node helpers -------------------------------------------------------- */
+
+static const char *
+scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+is_null(const yaml_node_t *n)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE ||
+	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	s = scalar(n);
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") ||
+	       !strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+static int
+get_string(struct ctx *c, const yaml_node_t *n, const char *key,
+	   const char **out)
+{
+	if (n->type != YAML_SCALAR_NODE || is_null(n))
+		return node_error(c, n, "'%s' must be a string", key);
+	if (strlen(scalar(n)) != n->data.scalar.length)
+		return node_error(c, n, "'%s' must not contain NUL characters",
+				  key);
+	*out = relc_arena_strdup(c->arena, scalar(n));
+	return 0;
+}
+
+/* 1 true, 0 false, -1 neither (YAML 1.1 spellings accepted). */
+static int
+boolean(const yaml_node_t *n)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes",
+					   "Yes", "YES", "on", "On", "ON" };
+	static const char *const no[] = { "false", "False", "FALSE", "no",
+					  "No", "NO", "off", "Off", "OFF" };
+	size_t i;
+
+	if (n->type != YAML_SCALAR_NODE ||
+	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return -1;
+	for (i = 0; i < RELC_ARRAY_SIZE(yes); i++)
+		if (!strcmp(scalar(n), yes[i]))
+			return 1;
+	for (i = 0; i < RELC_ARRAY_SIZE(no); i++)
+		if (!strcmp(scalar(n), no[i]))
+			return 0;
+	return -1;
+}
+
+static int
+get_bool(struct ctx *c, const yaml_node_t *n, const char *key, int *out)
+{
+	int b = boolean(n);
+
+	if (b < 0)
+		return node_error(c, n, "'%s' must be true or false", key);
+	*out = b;
+	return 0;
+}
+
+/*
+ * Check a mapping's keys: each must be a scalar from `keys`, and none may
+ * appear twice.  Calls back with the key index and the value node.
+ */
+typedef int (*pair_fn)(struct ctx *c, size_t idx, const yaml_node_t *key,
+		       const yaml_node_t *val, void *data);
+
+static int
+walk_mapping(struct ctx *c, const yaml_node_t *map, const char *what,
+	     const char *const *keys, size_t nkeys, pair_fn fn, void *data)
+{
+	yaml_node_pair_t *p, *q;
+
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		const yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
+		const yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+		size_t i;
+
+		if (!k || !v || k->type != YAML_SCALAR_NODE)
+			return node_error(c, k ? k : map,
+					  "keys in %s must be plain names",
+					  what);
+		for (q = map->data.mapping.pairs.start; q < p; q++) {
+			const yaml_node_t *k2 =
+				yaml_document_get_node(c->doc, q->key);
+
+			if (k2 && k2->type == YAML_SCALAR_NODE &&
+			    !strcmp(scalar(k2), scalar(k)))
+				return node_error(c, k, "duplicate key '%s'",
+						  scalar(k));
+		}
+		for (i = 0; i < nkeys && keys && strcmp(keys[i], scalar(k));
+		     i++)
+			;
+		if (keys && i == nkeys)
+			return unknown(c, k, what, scalar(k), keys, nkeys);
+		if (fn(c, keys ? i : (size_t)-1, k, v, data))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- settings ------------------------------------------------------------ */
+
+static const char *const setting_keys[RELC_S__COUNT] = {
+	[RELC_S_INCLUDE_ERTS] = "include_erts",
+	[RELC_S_INCLUDE_SRC] = "include_src",
+	[RELC_S_STRIP_BEAMS] = "strip_beams",
+	[RELC_S_DEV_MODE] = "dev_mode",
+	[RELC_S_OUTPUT_DIR] = "output_dir",
+	[RELC_S_LIB_DIRS] = "lib_dirs",
+	[RELC_S_ELIXIR_ROOT] = "elixir_root",
+};
+
+void
+relc_settings_defaults(struct relc_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->include_erts = 1;
+	s->strip_beams = 1;
+}
+
+void
+relc_settings_merge(struct relc_settings *base, const struct relc_settings *over)
+{
+	size_t i;
+
+	for (i = 0; i < RELC_S__COUNT; i++) {
+		if (!(over->set & (1u << i)))
+			continue;
+		base->set |= 1u << i;
+		base->where[i] = over->where[i];
+		switch ((enum relc_setting_id)i) {
+		case RELC_S_INCLUDE_ERTS:
+			base->include_erts = over->include_erts;
+			base->erts_path = over->erts_path;
+			break;
+		case RELC_S_INCLUDE_SRC:
+			base->include_src = over->include_src;
+			break;
+		case RELC_S_STRIP_BEAMS:
+			base->strip_beams = over->strip_beams;
+			break;
+		case RELC_S_DEV_MODE:
+			base->dev_mode = over->dev_mode;
+			break;
+		case RELC_S_OUTPUT_DIR:
+			base->output_dir = over->output_dir;
+			break;
+		case RELC_S_LIB_DIRS:
+			base->lib_dirs = over->lib_dirs;
+			base->nlib_dirs = over->nlib_dirs;
+			break;
+		case RELC_S_ELIXIR_ROOT:
+			base->elixir_root = over->elixir_root;
+			break;
+		case RELC_S__COUNT:
+			break;
+		}
+	}
+}
+
+static int
+get_path(struct ctx *c, const yaml_node_t *v, const char *key,
+	 const char **out)
+{
+	if (get_string(c, v, key, out))
+		return -1;
+	if (!**out)
+		return node_error(c, v, "'%s' must not be empty", key);
+	return 0;
+}
+
+/* Parse one setting; `idx` is its relc_setting_id. */
+static int
+parse_setting(struct ctx *c, size_t idx, const yaml_node_t *v,
+	      struct relc_settings *s)
+{
+	const char *key = setting_keys[idx];
+	const yaml_node_item_t *it;
+	size_t i;
+	int b;
+
+	switch ((enum relc_setting_id)idx) {
+	case RELC_S_INCLUDE_ERTS:
+		b = boolean(v);
+		if (b >= 0) {
+			s->include_erts = b;
+			s->erts_path = NULL;
+		} else if (v->type == YAML_SCALAR_NODE && !is_null(v)) {
+			if (get_path(c, v, key, &s->erts_path))
+				return -1;
+			s->include_erts = 1;
+		} else {
+			return node_error(c, v,
+					  "'include_erts' must be true, false "
+					  "or the path of an OTP installation");
+		}
+		break;
+	case RELC_S_INCLUDE_SRC:
+		if (get_bool(c, v, key, &s->include_src))
+			return -1;
+		break;
+	case RELC_S_STRIP_BEAMS:
+		if (get_bool(c, v, key, &s->strip_beams))
+			return -1;
+		break;
+	case RELC_S_DEV_MODE:
+		if (get_bool(c, v, key, &s->dev_mode))
+			return -1;
+		break;
+	case RELC_S_OUTPUT_DIR:
+		if (get_path(c, v, key, &s->output_dir))
+			return -1;
+		break;
+	case RELC_S_ELIXIR_ROOT:
+		if (get_path(c, v, key, &s->elixir_root))
+			return -1;
+		break;
+	case RELC_S_LIB_DIRS:
+		if (v->type != YAML_SEQUENCE_NODE)
+			return node_error(c, v,
+					  "'lib_dirs' must be a list of paths");
+		s->nlib_dirs = (size_t)(v->data.sequence.items.top -
+					v->data.sequence.items.start);
+		s->lib_dirs = relc_arena_array(c->arena, s->nlib_dirs,
+					       sizeof(*s->lib_dirs));
+		for (it = v->data.sequence.items.start, i = 0;
+		     it < v->data.sequence.items.top; it++, i++) {
+			const yaml_node_t *e = yaml_document_get_node(c->doc,
+								      *it);
+
+			if (!e || get_path(c, e, key, &s->lib_dirs[i]))
+				return -1;
+		}
+		break;
+	case RELC_S__COUNT:
+		break;
+	}
+	s->set |= 1u << idx;
+	s->where[idx].file = c->path;
+	s->where[idx].line = line_of(v);
+	s->where[idx].col = col_of(v);
+	return 0;
+}
+
+/* ---- environments -------------------------------------------------------- */
+
+static int
+env_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
+	 void *data)
+{
+	(void)k;
+	return parse_setting(c, idx, v, data);
+}
+
+static int
+environment_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
+		 const yaml_node_t *v, void *data)
+{
+	struct relc_config *cfg = data;
+	struct relc_env_config *e = &cfg->envs[cfg->nenvs];
+
+	(void)idx;
+	memset(e, 0, sizeof(*e));
+	e->name = relc_arena_strdup(c->arena, scalar(k));
+	e->line = line_of(k);
+	e->col = col_of(k);
+	if (!*e->name)
+		return node_error(c, k, "environment names must not be empty");
+	if (!is_null(v)) {
+		if (v->type != YAML_MAPPING_NODE)
+			return node_error(c, v,
+					  "environment '%s' must be a mapping "
+					  "of settings",
+					  e->name);
+		if (walk_mapping(c, v, "setting", setting_keys, RELC_S__COUNT,
+				 env_pair, &e->settings))
+			return -1;
+	}
+	cfg->nenvs++;
+	return 0;
+}
+
+/* ---- releases ------------------------------------------------------------ */
+
+static int
+parse_start_type(struct ctx *c, const yaml_node_t *v, const char *app,
+		 enum relc_start_type *out)
+{
+	size_t i;
+
+	if (v->type != YAML_SCALAR_NODE)
+		return node_error(c, v, "the start type of '%s' must be one of "
+					"permanent, transient, temporary, "
+					"load, none",
+				  app);
+	for (i = 1; i < RELC_ARRAY_SIZE(start_types); i++) {
+		if (!strcmp(scalar(v), start_types[i])) {
+			*out = (enum relc_start_type)i;
+			return 0;
+		}
+	}
+	return unknown(c, v, "start type", scalar(v), start_types,
+		       RELC_ARRAY_SIZE(start_types));
+}
+
+static const char *const goal_keys[] = {
+	"type", "version", "included_applications",
+};
+
+static int
+goal_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
+	  void *data)
+{
+	struct relc_goal *g = data;
+	const yaml_node_item_t *it;
+	size_t i;
+
+	(void)k;
+	switch (idx) {
+	case 0:
+		return parse_start_type(c, v, g->name, &g->type);
+	case 1:
+		return get_string(c, v, "version", &g->vsn);
+	default:
+		if (v->type != YAML_SEQUENCE_NODE)
+			return node_error(c, v,
+					  "'included_applications' must be a "
+					  "list of application names");
+		g->has_incl = 1;
+		g->nincl = (size_t)(v->data.sequence.items.top -
+				    v->data.sequence.items.start);
+		g->incl = relc_arena_array(c->arena, g->nincl,
+					   sizeof(*g->incl));
+		for (it = v->data.sequence.items.start, i = 0;
+		     it < v->data.sequence.items.top; it++, i++) {
+			const yaml_node_t *e = yaml_document_get_node(c->doc,
+								      *it);
+
+			if (!e || get_string(c, e, "included_applications",
+					     &g->incl[i]))
+				return -1;
+		}
+		return 0;
+	}
+}
+
+/* An application name followed by its spec (a type or a mapping). */
+static int
+parse_goal(struct ctx *c, struct relc_goal *g, const yaml_node_t *name,
+	   const yaml_node_t *spec)
+{
+	memset(g, 0, sizeof(*g));
+	if (name->type != YAML_SCALAR_NODE || is_null(name) ||
+	    get_string(c, name, "applications", &g->name))
+		return node_error(c, name, "expected an application name");
+	g->line = line_of(name);
+	g->col = col_of(name);
+	if (!spec || is_null(spec))
+		return 0;
+	if (spec->type == YAML_SCALAR_NODE)
+		return parse_start_type(c, spec, g->name, &g->type);
+	if (spec->type != YAML_MAPPING_NODE)
+		return node_error(c, spec,
+				  "'%s' must be followed by a start type or by "
+				  "a mapping of type, version and "
+				  "included_applications",
+				  g->name);
+	return walk_mapping(c, spec, "application option", goal_keys,
+			    RELC_ARRAY_SIZE(goal_keys), goal_pair, g);
+}
+
+static int
+goals_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
+	   const yaml_node_t *v, void *data)
+{
+	struct relc_release_config *r = data;
+
+	(void)idx;
+	return parse_goal(c, &r->goals[r->ngoals++], k, v);
+}
+
+static int
+parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
+{
+	const yaml_node_item_t *it;
+	size_t n, i, j;
+
+	r->has_goals = 1;
+	if (v->type == YAML_MAPPING_NODE) {
+		n = (size_t)(v->data.mapping.pairs.top -
+			     v->data.mapping.pairs.start);
+		r->goals = relc_arena_array(c->arena, n, sizeof(*r->goals));
+		if (walk_mapping(c, v, "application", NULL, 0, goals_pair, r))
+			return -1;
+	} else if (v->type == YAML_SEQUENCE_NODE) {
+		n = (size_t)(v->data.sequence.items.top -
+			     v->data.sequence.items.start);
+		r->goals = relc_arena_array(c->arena, n, sizeof(*r->goals));
+		for (it = v->data.sequence.items.start;
+		     it < v->data.sequence.items.top; it++) {
+			const yaml_node_t *e = yaml_document_get_node(c->doc,
+								      *it);
+			const yaml_node_t *k, *val;
+
+			if (!e)
+				return node_error(c, v, "bad list item");
+			if (e->type == YAML_SCALAR_NODE) {
+				if (parse_goal(c, &r->goals[r->ngoals], e,
+					       NULL))
+					return -1;
+			} else if (e->type == YAML_MAPPING_NODE &&
+				   e->data.mapping.pairs.top -
+						   e->data.mapping.pairs.start ==
+					   1) {
+				k = yaml_document_get_node(
+					c->doc, e->data.mapping.pairs.start->key);
+				val = yaml_document_get_node(
+					c->doc,
+					e->data.mapping.pairs.start->value);
+				if (!k || parse_goal(c, &r->goals[r->ngoals],
+						     k, val))
+					return -1;
+			} else {
+				return node_error(
+					c, e,
+					"each application must be a name or "
+					"'name: start_type'");
+			}
+			r->ngoals++;
+		}
+	} else {
+		return node_error(c, v, "'applications' must be a list");
+	}
+	for (i = 0; i < r->ngoals; i++)
+		for (j = 0; j < i; j++)
+			if (!strcmp(r->goals[i].name, r->goals[j].name))
+				return relc_error_at(
+					c->err, RELC_ECONFIG, c->path,
+					r->goals[i].line, r->goals[i].col,
+					"application '%s' is listed twice",
+					r->goals[i].name);
+	return 0;
+}
+
+static const char *release_keys[2 + RELC_S__COUNT];
+
+static int
+release_key_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
+		 const yaml_node_t *v, void *data)
+{
+	struct relc_release_config *r = data;
+
+	(void)k;
+	if (idx == 0)
+		return get_string(c, v, "version", &r->vsn);
+	if (idx == 1)
+		return parse_goals(c, r, v);
+	return parse_setting(c, idx - 2, v, &r->settings);
+}
+
+static int
+release_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
+	     const yaml_node_t *v, void *data)
+{
+	struct relc_config *cfg = data;
+	struct relc_release_config *r = &cfg->releases[cfg->nreleases];
+
+	(void)idx;
+	memset(r, 0, sizeof(*r));
+	r->name = relc_arena_strdup(c->arena, scalar(k));
+	r->line = line_of(k);
+	r->col = col_of(k);
+	if (!relc_path_component_ok(r->name, strlen(r->name)) ||
+	    strchr(r->name, ' '))
+		return node_error(c, k,
+				  "'%s' cannot be a release name (it is used "
+				  "in file names)",
+				  r->name);
+	if (!is_null(v)) {
+		if (v->type != YAML_MAPPING_NODE)
+			return node_error(c, v,
+					  "release '%s' must be a mapping",
+					  r->name);
+		if (walk_mapping(c, v, "release key", release_keys,
+				 RELC_ARRAY_SIZE(release_keys),
+				 release_key_pair, r))
+			return -1;
+	}
+	cfg->nreleases++;
+	return 0;
+}
+
+/* ---- top level ----------------------------------------------------------- */
+
+static const char *const top_keys[] = {
+	"release", "environment", "releases", "environments",
+};
+
+static int
+top_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
+	 void *data)
+{
+	struct relc_config *cfg = data;
+	size_t n;
+
+	switch (idx) {
+	case 0:
+		cfg->release_line = line_of(v);
+		cfg->release_col = col_of(v);
+		return get_string(c, v, "release", &cfg->default_release);
+	case 1:
+		cfg->env_line = line_of(v);
+		cfg->env_col = col_of(v);
+		return get_string(c, v, "environment", &cfg->default_env);
+	case 2:
+		if (v->type != YAML_MAPPING_NODE)
+			return node_error(c, v,
+					  "'releases' must be a mapping of "
+					  "release names to releases");
+		n = (size_t)(v->data.mapping.pairs.top -
+			     v->data.mapping.pairs.start);
+		cfg->releases = relc_arena_array(c->arena, n,
+						 sizeof(*cfg->releases));
+		return walk_mapping(c, v, "release", NULL, 0, release_pair,
+				    cfg);
+	default:
+		if (is_null(v))
+			return 0;
+		if (v->type != YAML_MAPPING_NODE)
+			return node_error(c, v,
+					  "'environments' must be a mapping of "
+					  "environment names to settings");
+		n = (size_t)(v->data.mapping.pairs.top -
+			     v->data.mapping.pairs.start);
+		cfg->envs = relc_arena_array(c->arena, n, sizeof(*cfg->envs));
+		(void)k;
+		return walk_mapping(c, v, "environment", NULL, 0,
+				    environment_pair, cfg);
+	}
+}
+
+static int
+check_defaults(struct ctx *c, struct relc_config *cfg, const yaml_node_t *root)
+{
+	size_t i;
+
+	if (!cfg->nreleases)
+		return node_error(c, root,
+				  "no releases defined (add a 'releases:' "
+				  "mapping)");
+	if (cfg->default_release) {
+		for (i = 0; i < cfg->nreleases; i++)
+			if (!strcmp(cfg->releases[i].name, cfg->default_release))
+				break;
+		if (i == cfg->nreleases)
+			return relc_error_at(c->err, RELC_ECONFIG, c->path,
+					     cfg->release_line,
+					     cfg->release_col,
+					     "release '%s' is not defined "
+					     "under 'releases'",
+					     cfg->default_release);
+	}
+	return 0;
+}
+
+static void
+init_release_keys(void)
+{
+	size_t i;
+
+	release_keys[0] = "version";
+	release_keys[1] = "applications";
+	for (i = 0; i < RELC_S__COUNT; i++)
+		release_keys[2 + i] = setting_keys[i];
+}
+
+int
+relc_config_parse(struct relc_config **out, const char *buf, size_t len,
+		  const char *path, struct relc_error *err)
+{
+	struct relc_config *cfg = relc_xcalloc(1, sizeof(*cfg));
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	struct ctx c;
+	int r = -1;
+
+	init_release_keys();
+	relc_arena_init(&cfg->arena);
+	cfg->path = relc_arena_strdup(&cfg->arena, path);
+	c.path = cfg->path;
+	c.doc = &doc;
+	c.arena = &cfg->arena;
+	c.err = err;
+	if (!yaml_parser_initialize(&parser))
+		RELC_BUG("yaml_parser_initialize failed");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		const char *problem = parser.problem ? parser.problem
+						     : "cannot parse YAML";
+
+		relc_error_at(err, RELC_ECONFIG, path,
+			      parser.problem_mark.line + 1,
+			      parser.problem_mark.column + 1, "%s%s%s",
+			      problem, parser.context ? " " : "",
+			      parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		relc_config_free(cfg);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		relc_error_at(err, RELC_ECONFIG, path, 1, 1,
+			      "the file is empty (expected a 'releases:' "
+			      "mapping)");
+	} else if (root->type != YAML_MAPPING_NODE) {
+		node_error(&c, root,
+			   "the top level must be a mapping with 'releases:'");
+	} else if (!walk_mapping(&c, root, "key", top_keys,
+				 RELC_ARRAY_SIZE(top_keys), top_pair, cfg) &&
+		   !check_defaults(&c, cfg, root)) {
+		r = 0;
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (r) {
+		relc_config_free(cfg);
+		return -1;
+	}
+	*out = cfg;
+	return 0;
+}
+
+int
+relc_config_load(struct relc_config **out, const char *path,
+		 struct relc_error *err)
+{
+	struct relc_strbuf sb = RELC_STRBUF_INIT;
+	int r;
+
+	if (relc_fs_read_file(&sb, path, MAX_CONFIG_SIZE, 0, err)) {
+		relc_strbuf_release(&sb);
+		return -1;
+	}
+	r = relc_config_parse(out, sb.buf, sb.len, path, err);
+	relc_strbuf_release(&sb);
+	return r;
+}
+
+void
+relc_config_free(struct relc_config *cfg)
+{
+	if (!cfg)
+		return;
+	relc_arena_release(&cfg->arena);
+	free(cfg);
+}
+
+static void
+list_names(struct relc_strbuf *sb, const struct relc_config *cfg, int envs)
+{
+	size_t i, n = envs ? cfg->nenvs : cfg->nreleases;
+
+	for (i = 0; i < n; i++)
+		relc_strbuf_addf(sb, "%s%s", i ? ", " : "",
+				 envs ? cfg->envs[i].name
+				      : cfg->releases[i].name);
+}
+
+int
+relc_config_select(const struct relc_release_config **rel_out,
+		   const char **env_out, struct relc_settings *settings,
+		   const struct relc_config *cfg, const char *release,
+		   const char *env, const char *mix_env, struct relc_error *err)
+{
+	const struct relc_release_config *rel = NULL;
+	const struct relc_env_config *e = NULL;
+	struct relc_strbuf names = RELC_STRBUF_INIT;
+	size_t i;
+
+	if (!release)
+		release = cfg->default_release;
+	if (!release) {
+		if (cfg->nreleases > 1) {
+			list_names(&names, cfg, 0);
+			relc_error_at(err, RELC_ECONFIG, cfg->path, 0, 0,
+				      "several releases are defined (%s): "
+				      "choose one with --release or set "
+				      "'release:'",
+				      names.buf);
+			relc_strbuf_release(&names);
+			return -1;
+		}
+		rel = &cfg->releases[0];
+	} else {
+		for (i = 0; i < cfg->nreleases; i++)
+			if (!strcmp(cfg->releases[i].name, release))
+				rel = &cfg->releases[i];
+		if (!rel) {
+			list_names(&names, cfg, 0);
+			relc_error_at(err, RELC_ECONFIG, cfg->path, 0, 0,
+				      "release '%s' is not defined (defined: "
+				      "%s)",
+				      release, names.buf);
+			relc_strbuf_release(&names);
+			return -1;
+		}
+	}
+	if (!env)
+		env = cfg->default_env;
+	if (!env)
+		env = mix_env && *mix_env ? mix_env : "prod";
+	if (!relc_path_component_ok(env, strlen(env)))
+		return relc_error_set(err, RELC_EUSAGE,
+				      "'%s' cannot be an environment name (it "
+				      "is used in file names)",
+				      env);
+	for (i = 0; i < cfg->nenvs; i++)
+		if (!strcmp(cfg->envs[i].name, env))
+			e = &cfg->envs[i];
+	if (!e && cfg->nenvs) {
+		list_names(&names, cfg, 1);
+		relc_error_at(err, RELC_ECONFIG, cfg->path, 0, 0,
+			      "environment '%s' is not defined (defined: %s)",
+			      env, names.buf);
+		relc_strbuf_release(&names);
+		return -1;
+	}
+	relc_settings_defaults(settings);
+	relc_settings_merge(settings, &rel->settings);
+	if (e)
+		relc_settings_merge(settings, &e->settings);
+	*rel_out = rel;
+	*env_out = e ? e->name : env;
+	return 0;
+}

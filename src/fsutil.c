@@ -1,0 +1,462 @@
+/*
+ * fsutil.c: careful file-system primitives.
+ */
+#include "relc/compat.h"
+#include "relc/fsutil.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "relc/error.h"
+#include "relc/path.h"
+#include "relc/strbuf.h"
+#include "relc/xalloc.h"
+
+int
+relc_fs_read_file(struct relc_strbuf *sb, const char *path, size_t max,
+		  int missing_ok, struct relc_error *err)
+{
+	struct stat st;
+	int fd, r = -1;
+
+	relc_strbuf_reset(sb);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT && missing_ok)
+			return 1;
+		return relc_error_errno(err, "cannot open '%s'", path);
+	}
+	if (fstat(fd, &st) < 0) {
+		relc_error_errno(err, "cannot stat '%s'", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		relc_error_set(err, RELC_EIO, "'%s' is not a regular file",
+			       path);
+		goto out;
+	}
+	if ((uintmax_t)st.st_size > max) {
+		relc_error_set(err, RELC_EIO,
+			       "'%s' is too large (%jd bytes, at most %zu)",
+			       path, (intmax_t)st.st_size, max);
+		goto out;
+	}
+	relc_strbuf_grow(sb, (size_t)st.st_size);
+	for (;;) {
+		ssize_t n;
+
+		relc_strbuf_grow(sb, 4096);
+		n = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			relc_error_errno(err, "cannot read '%s'", path);
+			goto out;
+		}
+		if (!n)
+			break;
+		sb->len += (size_t)n;
+		sb->buf[sb->len] = '\0';
+		if (sb->len > max) {
+			relc_error_set(err, RELC_EIO,
+				       "'%s' is too large (at most %zu bytes)",
+				       path, max);
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	close(fd);
+	return r;
+}
+
+int
+relc_fs_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+write_fd(int fd, const char *path, const void *buf, size_t len, mode_t mode,
+	 int durable, struct relc_error *err)
+{
+	if (relc_fs_write_all(fd, buf, len) < 0) {
+		relc_error_errno(err, "cannot write '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (fchmod(fd, mode) < 0) {
+		relc_error_errno(err, "cannot chmod '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (durable && fsync(fd) < 0) {
+		relc_error_errno(err, "cannot fsync '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (close(fd) < 0)
+		return relc_error_errno(err, "cannot close '%s'", path);
+	return 0;
+}
+
+int
+relc_fs_write_new(const char *path, const void *buf, size_t len, mode_t mode,
+		  int durable, struct relc_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return relc_error_errno(err, "cannot create '%s'", path);
+	return write_fd(fd, path, buf, len, mode, durable, err);
+}
+
+static int
+fsync_dir(const char *dir, struct relc_error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return relc_error_errno(err, "cannot open '%s'", dir);
+	if (fsync(fd) < 0 && errno != EINVAL) {
+		relc_error_errno(err, "cannot fsync '%s'", dir);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int
+relc_fs_write_atomic(const char *path, const void *buf, size_t len,
+		     mode_t mode, struct relc_error *err)
+{
+	struct relc_strbuf tmp = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
+	int fd, r = -1;
+
+	relc_strbuf_addf(&tmp, "%s.relc-tmp-XXXXXX", path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		relc_error_errno(err, "cannot create a file next to '%s'",
+				 path);
+		goto out;
+	}
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+	    write_fd(fd, tmp.buf, buf, len, mode, 1, err)) {
+		if (!relc_error_isset(err))
+			relc_error_errno(err, "cannot set up '%s'", tmp.buf);
+		unlink(tmp.buf);
+		goto out;
+	}
+	if (rename(tmp.buf, path) < 0) {
+		relc_error_errno(err, "cannot rename '%s' to '%s'", tmp.buf,
+				 path);
+		unlink(tmp.buf);
+		goto out;
+	}
+	relc_path_dirname(&dir, path);
+	r = fsync_dir(dir.buf, err);
+out:
+	relc_strbuf_release(&tmp);
+	relc_strbuf_release(&dir);
+	return r;
+}
+
+int
+relc_fs_mkdirs(const char *path, mode_t mode, struct relc_error *err)
+{
+	struct relc_strbuf sb = RELC_STRBUF_INIT;
+	size_t i;
+	int r = 0;
+
+	relc_strbuf_addstr(&sb, path);
+	for (i = 1; i <= sb.len && !r; i++) {
+		char saved;
+
+		if (i < sb.len && sb.buf[i] != '/')
+			continue;
+		saved = sb.buf[i];
+		sb.buf[i] = '\0';
+		if (mkdir(sb.buf, mode) < 0) {
+			if (errno != EEXIST)
+				r = relc_error_errno(
+					err, "cannot create directory '%s'",
+					sb.buf);
+			else if (!relc_fs_is_dir(sb.buf))
+				r = relc_error_set(
+					err, RELC_EIO,
+					"'%s' exists and is not a directory",
+					sb.buf);
+		}
+		sb.buf[i] = saved;
+	}
+	relc_strbuf_release(&sb);
+	return r;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+relc_fs_list_dir(char ***names, size_t *n, const char *path, int missing_ok,
+		 struct relc_error *err)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	char **v = NULL;
+	size_t nr = 0, alloc = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d) {
+		if ((errno == ENOENT || errno == ENOTDIR) && missing_ok)
+			return 1;
+		return relc_error_errno(err, "cannot open directory '%s'",
+					path);
+	}
+	errno = 0;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		RELC_ALLOC_GROW(v, nr + 1, alloc);
+		v[nr++] = relc_xstrdup(de->d_name);
+		errno = 0;
+	}
+	if (errno) {
+		relc_error_errno(err, "cannot read directory '%s'", path);
+		closedir(d);
+		relc_fs_free_names(v, nr);
+		return -1;
+	}
+	closedir(d);
+	if (nr)
+		qsort(v, nr, sizeof(*v), cmp_names);
+	*names = v;
+	*n = nr;
+	return 0;
+}
+
+void
+relc_fs_free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Remove everything inside the directory open as dfd (which is consumed). */
+static int
+remove_contents(int dfd, const char *path, struct relc_error *err)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		close(dfd);
+		return relc_error_errno(err, "cannot read directory '%s'",
+					path);
+	}
+	while (!r && (de = readdir(d))) {
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) <
+		    0) {
+			if (errno == ENOENT)
+				continue;
+			r = relc_error_errno(err, "cannot stat '%s/%s'", path,
+					     de->d_name);
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			struct relc_strbuf sub = RELC_STRBUF_INIT;
+			int sfd = openat(dirfd(d), de->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						 O_CLOEXEC);
+
+			relc_strbuf_addf(&sub, "%s/%s", path, de->d_name);
+			if (sfd < 0)
+				r = relc_error_errno(err, "cannot open '%s'",
+						     sub.buf);
+			else
+				r = remove_contents(sfd, sub.buf, err);
+			if (!r && unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) <
+					  0)
+				r = relc_error_errno(err, "cannot remove '%s'",
+						     sub.buf);
+			relc_strbuf_release(&sub);
+		} else if (unlinkat(dirfd(d), de->d_name, 0) < 0 &&
+			   errno != ENOENT) {
+			r = relc_error_errno(err, "cannot remove '%s/%s'", path,
+					     de->d_name);
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+int
+relc_fs_remove_tree(const char *path, struct relc_error *err)
+{
+	struct stat st;
+	int fd;
+
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return relc_error_errno(err, "cannot stat '%s'", path);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			return relc_error_errno(err, "cannot remove '%s'", path);
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return relc_error_errno(err, "cannot open '%s'", path);
+	if (remove_contents(fd, path, err))
+		return -1;
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return relc_error_errno(err, "cannot remove '%s'", path);
+	return 0;
+}
+
+int
+relc_fs_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+relc_fs_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int
+relc_fs_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+int
+relc_fs_realpath(struct relc_strbuf *sb, const char *path,
+		 struct relc_error *err)
+{
+	char *p = realpath(path, NULL);
+
+	if (!p)
+		return relc_error_errno(err, "cannot resolve '%s'", path);
+	relc_strbuf_reset(sb);
+	relc_strbuf_addstr(sb, p);
+	free(p);
+	return 0;
+}
+
+int
+relc_fs_mkdtemp(struct relc_strbuf *sb, const char *dir, const char *prefix,
+		struct relc_error *err)
+{
+	relc_strbuf_reset(sb);
+	relc_strbuf_addstr(sb, dir);
+	relc_path_append(sb, prefix);
+	relc_strbuf_addstr(sb, "XXXXXX");
+	if (!mkdtemp(sb->buf))
+		return relc_error_errno(err, "cannot create a directory in '%s'",
+					dir);
+	if (chmod(sb->buf, 0755) < 0)
+		return relc_error_errno(err, "cannot chmod '%s'", sb->buf);
+	return 0;
+}
+
+static int
+exchange(const char *a, const char *b)
+{
+#if defined(SYS_renameat2) && defined(__linux__)
+	/* RENAME_EXCHANGE is 2 in linux/fs.h. */
+	return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2);
+#else
+	(void)a;
+	(void)b;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+int
+relc_fs_replace_dir(const char *fresh, const char *target,
+		    struct relc_error *err)
+{
+	struct relc_strbuf aside = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
+	int r = -1;
+
+	if (!relc_fs_exists(target)) {
+		if (rename(fresh, target) < 0)
+			return relc_error_errno(err, "cannot rename '%s' to '%s'",
+						fresh, target);
+		relc_path_dirname(&dir, target);
+		r = fsync_dir(dir.buf, err);
+		relc_strbuf_release(&dir);
+		return r;
+	}
+	if (!exchange(fresh, target)) {
+		/* `fresh` now holds the previous tree. */
+		relc_path_dirname(&dir, target);
+		r = fsync_dir(dir.buf, err) ? -1
+					    : relc_fs_remove_tree(fresh, err);
+		relc_strbuf_release(&dir);
+		return r;
+	}
+	/* No atomic exchange here: move the old tree aside first. */
+	relc_strbuf_addf(&aside, "%s.relc-old-%ld", target, (long)getpid());
+	if (relc_fs_remove_tree(aside.buf, err))
+		goto out;
+	if (rename(target, aside.buf) < 0) {
+		relc_error_errno(err, "cannot rename '%s' to '%s'", target,
+				 aside.buf);
+		goto out;
+	}
+	if (rename(fresh, target) < 0) {
+		relc_error_errno(err, "cannot rename '%s' to '%s'", fresh,
+				 target);
+		if (rename(aside.buf, target) < 0) {
+			/* The error above already says what went wrong. */
+		}
+		goto out;
+	}
+	r = relc_fs_remove_tree(aside.buf, err);
+out:
+	relc_strbuf_release(&aside);
+	relc_strbuf_release(&dir);
+	return r;
+}

@@ -1,0 +1,108 @@
+/*
+ * path.c: path building and validation.
+ */
+#include "relc/compat.h"
+#include "relc/path.h"
+
+#include "relc/error.h"
+#include "relc/strbuf.h"
+
+int
+relc_path_component_ok(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || (len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c == '/' || c < 32 || c == 127)
+			return 0;
+	}
+	return 1;
+}
+
+int
+relc_path_push(struct relc_strbuf *sb, const char *component, const char *what,
+	       struct relc_error *err)
+{
+	if (!relc_path_component_ok(component, strlen(component)))
+		return relc_error_set(err, RELC_EAPP,
+				      "%s '%s' cannot be used in a file name",
+				      what, component);
+	relc_path_append(sb, component);
+	return 0;
+}
+
+void
+relc_path_append(struct relc_strbuf *sb, const char *rel)
+{
+	if (sb->len && sb->buf[sb->len - 1] != '/')
+		relc_strbuf_addch(sb, '/');
+	relc_strbuf_addstr(sb, rel);
+}
+
+void
+relc_path_pop(struct relc_strbuf *sb)
+{
+	size_t len = sb->len;
+
+	while (len && sb->buf[len - 1] != '/')
+		len--;
+	while (len > 1 && sb->buf[len - 1] == '/')
+		len--;
+	relc_strbuf_setlen(sb, len);
+}
+
+int
+relc_path_is_absolute(const char *path)
+{
+	return path[0] == '/';
+}
+
+void
+relc_path_resolve(struct relc_strbuf *sb, const char *base, const char *path)
+{
+	relc_strbuf_reset(sb);
+	while (path[0] == '.' && path[1] == '/') {
+		path += 2;
+		while (*path == '/')
+			path++;
+	}
+	if (relc_path_is_absolute(path)) {
+		relc_strbuf_addstr(sb, path);
+	} else if (!strcmp(base, ".") && path[0]) {
+		relc_strbuf_addstr(sb, path);
+	} else {
+		relc_strbuf_addstr(sb, base);
+		if (path[0] && strcmp(path, "."))
+			relc_path_append(sb, path);
+	}
+	/* Drop trailing slashes, but keep "/" itself. */
+	while (sb->len > 1 && sb->buf[sb->len - 1] == '/')
+		relc_strbuf_setlen(sb, sb->len - 1);
+}
+
+const char *
+relc_path_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+void
+relc_path_dirname(struct relc_strbuf *sb, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	relc_strbuf_reset(sb);
+	if (!slash)
+		relc_strbuf_addch(sb, '.');
+	else if (slash == path)
+		relc_strbuf_addch(sb, '/');
+	else
+		relc_strbuf_add(sb, path, (size_t)(slash - path));
+}

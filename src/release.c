@@ -1,0 +1,493 @@
+/*
+ * release.c: the build pipeline and the placement of its output.
+ *
+ * Everything is written into a fresh staging directory next to the output
+ * directory (".relc-NAME-PID-XXXXXX") and swapped into place only once it
+ * is complete; on any error the staging directory is removed, so a failed
+ * build leaves the previous release as it was.
+ */
+#include "relc/compat.h"
+#include "relc/release.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "relc/appfile.h"
+#include "relc/arena.h"
+#include "relc/config.h"
+#include "relc/discover.h"
+#include "relc/error.h"
+#include "relc/etf.h"
+#include "relc/fsutil.h"
+#include "relc/graph.h"
+#include "relc/otp.h"
+#include "relc/path.h"
+#include "relc/resolve.h"
+#include "relc/script.h"
+#include "relc/strbuf.h"
+#include "relc/term.h"
+#include "relc/xalloc.h"
+
+struct build {
+	const struct relc_build_opts *opts;
+	struct relc_error *err;
+	struct relc_arena arena;
+	struct relc_config *cfg;
+	const struct relc_release_config *rel;
+	const char *env;
+	struct relc_settings settings;
+	struct relc_strbuf project, config_path, out_dir;
+	struct relc_otp otp;
+	struct relc_appindex *index;
+	struct relc_relspec spec;
+	struct relc_bootapp *boot;
+	size_t nboot;
+};
+
+/* ---- finding the inputs -------------------------------------------------- */
+
+static int
+locate_project(struct build *b)
+{
+	const struct relc_build_opts *o = b->opts;
+	struct relc_strbuf dir = RELC_STRBUF_INIT;
+
+	if (o->project_dir) {
+		relc_strbuf_addstr(&b->project, o->project_dir);
+	} else if (o->config_path) {
+		/* PROJECT/rel/relc.yaml, or any DIR/relc.yaml */
+		relc_path_dirname(&dir, o->config_path);
+		if (!strcmp(relc_path_basename(dir.buf), "rel"))
+			relc_path_pop(&dir);
+		if (!strcmp(dir.buf, "rel"))
+			relc_strbuf_reset(&dir);
+		relc_strbuf_addstr(&b->project, dir.len ? dir.buf : ".");
+	} else {
+		relc_strbuf_addch(&b->project, '.');
+	}
+	relc_strbuf_release(&dir);
+	if (o->config_path) {
+		relc_strbuf_addstr(&b->config_path, o->config_path);
+	} else {
+		relc_path_resolve(&b->config_path, b->project.buf,
+				  "rel/relc.yaml");
+		if (!relc_fs_exists(b->config_path.buf))
+			return relc_error_set(
+				b->err, RELC_ECONFIG,
+				"no release config at '%s' (run 'relc init' to "
+				"write one, or pass --config)",
+				b->config_path.buf);
+	}
+	return 0;
+}
+
+/* sb = PROJECT/rel, without a "./" in front when PROJECT is ".". */
+static void
+project_path(const struct build *b, struct relc_strbuf *sb, const char *rel)
+{
+	relc_path_resolve(sb, b->project.buf, rel);
+}
+
+/* Where the compiled applications may be, best first. */
+static int
+build_index(struct build *b)
+{
+	struct relc_strbuf dir = RELC_STRBUF_INIT, exe = RELC_STRBUF_INIT;
+	const struct relc_settings *s = &b->settings;
+	size_t i;
+	int r = -1;
+
+	b->index = relc_appindex_new(&b->arena);
+	for (i = 0; i < s->nlib_dirs; i++) {
+		relc_path_resolve(&dir, b->project.buf, s->lib_dirs[i]);
+		if (!relc_fs_is_dir(dir.buf)) {
+			relc_error_at(b->err, RELC_ECONFIG,
+				      s->where[RELC_S_LIB_DIRS].file,
+				      s->where[RELC_S_LIB_DIRS].line,
+				      s->where[RELC_S_LIB_DIRS].col,
+				      "lib_dirs: '%s' is not a directory",
+				      s->lib_dirs[i]);
+			goto out;
+		}
+		if (relc_appindex_add(b->index, dir.buf, 0, b->err) < 0)
+			goto out;
+	}
+	/* mix and rebar3 build output, then erlang.mk and plain layouts */
+	relc_strbuf_reset(&exe);
+	relc_strbuf_addf(&exe, "_build/%s/lib", b->env);
+	project_path(b, &dir, exe.buf);
+	if (relc_appindex_add(b->index, dir.buf, 1, b->err) < 0)
+		goto out;
+	if (strcmp(b->env, "default")) {
+		project_path(b, &dir, "_build/default/lib");
+		if (relc_appindex_add(b->index, dir.buf, 1, b->err) < 0)
+			goto out;
+	}
+	project_path(b, &dir, "ebin");
+	if (relc_fs_is_dir(dir.buf) &&
+	    relc_appindex_add(b->index, b->project.buf, 0, b->err) < 0)
+		goto out;
+	project_path(b, &dir, "deps");
+	if (relc_appindex_add(b->index, dir.buf, 1, b->err) < 0)
+		goto out;
+	/* Elixir's applications, when Elixir is there */
+	if (s->elixir_root) {
+		relc_path_resolve(&dir, b->project.buf, s->elixir_root);
+		relc_path_append(&dir, "lib");
+		if (relc_appindex_add(b->index, dir.buf, 0, b->err) < 0)
+			goto out;
+	} else if (relc_find_program(&exe, "elixir", b->opts->path_env,
+				     b->err) == 0) {
+		relc_path_dirname(&dir, exe.buf); /* ROOT/bin */
+		relc_path_pop(&dir);
+		relc_path_append(&dir, "lib");
+		if (relc_appindex_add(b->index, dir.buf, 1, b->err) < 0)
+			goto out;
+	} else if (relc_error_isset(b->err)) {
+		goto out;
+	}
+	/* the OTP installation */
+	relc_strbuf_reset(&dir);
+	relc_strbuf_addf(&dir, "%s/lib", b->otp.root);
+	if (relc_appindex_add(b->index, dir.buf, 0, b->err) < 0)
+		goto out;
+	r = 0;
+out:
+	relc_strbuf_release(&dir);
+	relc_strbuf_release(&exe);
+	return r;
+}
+
+static int
+lookup_cb(const struct relc_app **out, void *ctx, const char *name,
+	  const char *vsn, struct relc_error *err)
+{
+	return relc_appindex_lookup(out, ((struct build *)ctx)->index, name,
+				    vsn, err);
+}
+
+static void
+describe_cb(struct relc_strbuf *out, void *ctx, const char *name)
+{
+	relc_appindex_describe(out, ((struct build *)ctx)->index, name);
+}
+
+static int
+resolve(struct build *b)
+{
+	struct relc_strbuf searched = RELC_STRBUF_INIT;
+	struct relc_resolve_in in;
+	int r;
+
+	relc_appindex_sources(&searched, b->index);
+	memset(&in, 0, sizeof(in));
+	in.rel = b->rel;
+	in.config_path = b->config_path.buf;
+	in.erts_vsn = b->otp.erts_vsn;
+	in.lookup = lookup_cb;
+	in.describe = describe_cb;
+	in.ctx = b;
+	in.searched = searched.buf;
+	r = relc_resolve(&b->spec, &in, &b->arena, b->err);
+	if (!r)
+		r = relc_graph_sort(&b->boot, &b->nboot, &b->spec, &b->arena,
+				    b->err);
+	if (!r)
+		r = relc_resolve_check_types(&b->spec, b->rel,
+					     b->config_path.buf, b->err);
+	relc_strbuf_release(&searched);
+	return r;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static int
+write_file(const char *dir, const char *name, const struct relc_strbuf *data,
+	   struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT;
+	int r;
+
+	relc_strbuf_addstr(&path, dir);
+	relc_path_append(&path, name);
+	r = relc_fs_write_new(path.buf, data->buf, data->len, 0644, 0, err);
+	relc_strbuf_release(&path);
+	return r;
+}
+
+static int
+write_script(struct build *b, const char *dir, const char *name,
+	     const struct relc_term *script, int with_text)
+{
+	struct relc_strbuf data = RELC_STRBUF_INIT, file = RELC_STRBUF_INIT;
+	int r = -1;
+
+	if (with_text) {
+		relc_script_format(&data, script);
+		relc_strbuf_addf(&file, "%s.script", name);
+		if (write_file(dir, file.buf, &data, b->err))
+			goto out;
+	}
+	relc_strbuf_reset(&data);
+	relc_strbuf_reset(&file);
+	if (relc_etf_encode(&data, script, b->otp.major, b->err))
+		goto out;
+	relc_strbuf_addf(&file, "%s.boot", name);
+	r = write_file(dir, file.buf, &data, b->err);
+out:
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&file);
+	return r;
+}
+
+/*
+ * start_clean: the release's applications, loaded but not started (kernel
+ * and stdlib run), for `eval` and maintenance.  no_dot_erlang: kernel and
+ * stdlib only.  Neither runs $HOME/.erlang, and nor does start.
+ */
+static int
+write_boot_files(struct build *b, const char *reldir)
+{
+	struct relc_bootapp *clean;
+	struct relc_relspec minimal = b->spec;
+	struct relc_relapp base[2];
+	struct relc_bootapp *mboot;
+	const struct relc_term *script;
+	size_t i, nm = 0, nmboot;
+
+	if (relc_script_build(&script, b->spec.name, b->spec.vsn, b->boot,
+			      b->nboot, &b->otp, RELC_SCRIPT_NO_DOT_ERLANG,
+			      &b->arena, b->err) ||
+	    write_script(b, reldir, "start", script, 1))
+		return -1;
+
+	clean = relc_arena_array(&b->arena, b->nboot, sizeof(*clean));
+	for (i = 0; i < b->nboot; i++) {
+		clean[i] = b->boot[i];
+		if (strcmp(clean[i].app->name, "kernel") &&
+		    strcmp(clean[i].app->name, "stdlib") &&
+		    clean[i].type != RELC_NONE)
+			clean[i].type = RELC_LOAD;
+	}
+	if (relc_script_build(&script, b->spec.name, b->spec.vsn, clean,
+			      b->nboot, &b->otp, RELC_SCRIPT_NO_DOT_ERLANG,
+			      &b->arena, b->err) ||
+	    write_script(b, reldir, "start_clean", script, 0))
+		return -1;
+
+	for (i = 0; i < b->spec.napps && nm < 2; i++)
+		if (!strcmp(b->spec.apps[i].app->name, "kernel") ||
+		    !strcmp(b->spec.apps[i].app->name, "stdlib"))
+			base[nm++] = b->spec.apps[i];
+	minimal.apps = base;
+	minimal.napps = nm;
+	if (relc_graph_sort(&mboot, &nmboot, &minimal, &b->arena, b->err) ||
+	    relc_script_build(&script, b->spec.name, b->spec.vsn, mboot,
+			      nmboot, &b->otp, RELC_SCRIPT_NO_DOT_ERLANG,
+			      &b->arena, b->err))
+		return -1;
+	return write_script(b, reldir, "no_dot_erlang", script, 0);
+}
+
+static int
+write_release(struct build *b, const char *staging)
+{
+	struct relc_strbuf reldir = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT,
+			  name = RELC_STRBUF_INIT;
+	int r = -1;
+
+	relc_strbuf_addstr(&reldir, staging);
+	relc_path_append(&reldir, "releases");
+	if (relc_path_push(&reldir, b->spec.vsn, "release version", b->err) ||
+	    relc_fs_mkdirs(reldir.buf, 0755, b->err))
+		goto out;
+	relc_script_format(&data, relc_relspec_term(&b->spec, &b->arena));
+	relc_strbuf_addf(&name, "%s.rel", b->spec.name);
+	if (write_file(reldir.buf, name.buf, &data, b->err) ||
+	    write_boot_files(b, reldir.buf))
+		goto out;
+	r = 0;
+out:
+	relc_strbuf_release(&reldir);
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&name);
+	return r;
+}
+
+/*
+ * Remove staging directories of earlier builds of this release whose
+ * process is gone (a build that was killed cannot clean up after itself).
+ */
+static void
+remove_stale_staging(const char *parent, const char *relname)
+{
+	struct relc_error ignored = RELC_ERROR_INIT;
+	struct relc_strbuf prefix = RELC_STRBUF_INIT, path = RELC_STRBUF_INIT;
+	char **names;
+	size_t n, i;
+
+	relc_strbuf_addf(&prefix, ".relc-%s-", relc_path_basename(relname));
+	if (relc_fs_list_dir(&names, &n, parent, 1, &ignored))
+		goto out;
+	for (i = 0; i < n; i++) {
+		long pid;
+
+		if (strncmp(names[i], prefix.buf, prefix.len))
+			continue;
+		pid = strtol(names[i] + prefix.len, NULL, 10);
+		if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+			continue; /* still building */
+		relc_strbuf_reset(&path);
+		relc_strbuf_addf(&path, "%s/%s", parent, names[i]);
+		relc_fs_remove_tree(path.buf, &ignored);
+		relc_error_release(&ignored);
+	}
+	relc_fs_free_names(names, n);
+out:
+	relc_error_release(&ignored);
+	relc_strbuf_release(&prefix);
+	relc_strbuf_release(&path);
+}
+
+static int
+place(struct build *b)
+{
+	struct relc_strbuf parent = RELC_STRBUF_INIT, staging = RELC_STRBUF_INIT,
+			  prefix = RELC_STRBUF_INIT;
+	struct relc_error cleanup = RELC_ERROR_INIT;
+	int r = -1;
+
+	relc_path_dirname(&parent, b->out_dir.buf);
+	if (relc_fs_mkdirs(parent.buf, 0755, b->err))
+		goto out;
+	remove_stale_staging(parent.buf, b->out_dir.buf);
+	relc_strbuf_addf(&prefix, ".relc-%s-%ld-",
+			 relc_path_basename(b->out_dir.buf), (long)getpid());
+	if (relc_fs_mkdtemp(&staging, parent.buf, prefix.buf, b->err))
+		goto out;
+	if (write_release(b, staging.buf) ||
+	    relc_fs_replace_dir(staging.buf, b->out_dir.buf, b->err)) {
+		relc_fs_remove_tree(staging.buf, &cleanup);
+		goto out;
+	}
+	r = 0;
+out:
+	relc_error_release(&cleanup);
+	relc_strbuf_release(&parent);
+	relc_strbuf_release(&staging);
+	relc_strbuf_release(&prefix);
+	return r;
+}
+
+/* ---- the pipeline -------------------------------------------------------- */
+
+static char *
+xdup_or_null(const char *s)
+{
+	return s ? relc_xstrdup(s) : NULL;
+}
+
+static void
+fill_result(struct relc_build_result *res, const struct build *b)
+{
+	size_t i;
+
+	res->name = relc_xstrdup(b->spec.name);
+	res->vsn = relc_xstrdup(b->spec.vsn);
+	res->env = relc_xstrdup(b->env);
+	res->output_dir = relc_xstrdup(b->out_dir.buf);
+	res->otp_version = xdup_or_null(b->otp.version);
+	res->erts_vsn = xdup_or_null(b->otp.erts_vsn);
+	res->napps = b->nboot;
+	RELC_CALLOC_ARRAY(res->apps, b->nboot + 1);
+	for (i = 0; i < b->nboot; i++) {
+		res->apps[i].name = relc_xstrdup(b->boot[i].app->name);
+		res->apps[i].vsn = relc_xstrdup(b->boot[i].app->vsn);
+		res->apps[i].type =
+			relc_xstrdup(relc_start_type_name(b->boot[i].type));
+	}
+}
+
+int
+relc_release_build(struct relc_build_result *res,
+		   const struct relc_build_opts *opts, struct relc_error *err)
+{
+	struct relc_strbuf root = RELC_STRBUF_INIT;
+	struct build b;
+	int r = -1;
+
+	memset(res, 0, sizeof(*res));
+	memset(&b, 0, sizeof(b));
+	b.opts = opts;
+	b.err = err;
+	relc_arena_init(&b.arena);
+	relc_strbuf_init(&b.project, 0);
+	relc_strbuf_init(&b.config_path, 0);
+	relc_strbuf_init(&b.out_dir, 0);
+
+	if (locate_project(&b) ||
+	    relc_config_load(&b.cfg, b.config_path.buf, err) ||
+	    relc_config_select(&b.rel, &b.env, &b.settings, b.cfg,
+			       opts->release, opts->env, opts->mix_env, err))
+		goto out;
+	if (relc_otp_find_root(&root, b.settings.erts_path, b.project.buf,
+			       opts->path_env, err)) {
+		const struct relc_settings *s = &b.settings;
+
+		if (s->erts_path)
+			relc_error_locate(err,
+					  s->where[RELC_S_INCLUDE_ERTS].file,
+					  s->where[RELC_S_INCLUDE_ERTS].line,
+					  s->where[RELC_S_INCLUDE_ERTS].col);
+		goto out;
+	}
+	if (relc_otp_load(&b.otp, root.buf, &b.arena, err) ||
+	    build_index(&b) || resolve(&b))
+		goto out;
+	if (b.settings.output_dir) {
+		relc_path_resolve(&b.out_dir, b.project.buf,
+				  b.settings.output_dir);
+	} else {
+		relc_path_resolve(&b.out_dir, b.project.buf, "_build");
+		if (relc_path_push(&b.out_dir, b.env, "environment", err))
+			goto out;
+		relc_path_append(&b.out_dir, "rel");
+		relc_path_append(&b.out_dir, b.spec.name);
+	}
+	if (place(&b))
+		goto out;
+	fill_result(res, &b);
+	r = 0;
+out:
+	relc_strbuf_release(&root);
+	relc_appindex_free(b.index);
+	relc_config_free(b.cfg);
+	relc_arena_release(&b.arena);
+	relc_strbuf_release(&b.project);
+	relc_strbuf_release(&b.config_path);
+	relc_strbuf_release(&b.out_dir);
+	return r;
+}
+
+void
+relc_build_result_release(struct relc_build_result *res)
+{
+	size_t i;
+
+	if (!res)
+		return;
+	for (i = 0; i < res->napps; i++) {
+		free(res->apps[i].name);
+		free(res->apps[i].vsn);
+		free(res->apps[i].type);
+	}
+	free(res->apps);
+	free(res->name);
+	free(res->vsn);
+	free(res->env);
+	free(res->output_dir);
+	free(res->otp_version);
+	free(res->erts_vsn);
+	memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,199 @@
+/*
+ * strbuf.c: the growable byte buffer.  See strbuf.h for the invariants.
+ */
+#include "relc/compat.h"
+#include "relc/strbuf.h"
+#include "relc/xalloc.h"
+
+char relc_strbuf_empty[1];
+
+void
+relc_strbuf_init(struct relc_strbuf *sb, size_t hint)
+{
+	sb->alloc = 0;
+	sb->len = 0;
+	sb->buf = relc_strbuf_empty;
+	if (hint)
+		relc_strbuf_grow(sb, hint);
+}
+
+void
+relc_strbuf_release(struct relc_strbuf *sb)
+{
+	if (!sb)
+		return;
+	if (sb->alloc)
+		free(sb->buf);
+	relc_strbuf_init(sb, 0);
+}
+
+char *
+relc_strbuf_detach(struct relc_strbuf *sb, size_t *len)
+{
+	char *res;
+
+	relc_strbuf_grow(sb, 0);
+	res = sb->buf;
+	if (len)
+		*len = sb->len;
+	relc_strbuf_init(sb, 0);
+	return res;
+}
+
+void
+relc_strbuf_grow(struct relc_strbuf *sb, size_t extra)
+{
+	size_t need = relc_st_add(relc_st_add(sb->len, extra), 1);
+	int fresh = !sb->alloc;
+
+	if (need <= sb->alloc)
+		return;
+	if (fresh)
+		sb->buf = NULL;
+	sb->alloc = sb->alloc < 64 ? 64 : sb->alloc;
+	while (sb->alloc < need)
+		sb->alloc = relc_st_mult(sb->alloc, 2);
+	sb->buf = relc_xrealloc(sb->buf, sb->alloc);
+	if (fresh)
+		sb->buf[0] = '\0';
+}
+
+void
+relc_strbuf_setlen(struct relc_strbuf *sb, size_t len)
+{
+	if (len > sb->len)
+		relc_strbuf_grow(sb, len - sb->len);
+	if (!sb->alloc && len == 0)
+		return;
+	sb->len = len;
+	sb->buf[len] = '\0';
+}
+
+void
+relc_strbuf_add(struct relc_strbuf *sb, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	relc_strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+relc_strbuf_addstr(struct relc_strbuf *sb, const char *s)
+{
+	relc_strbuf_add(sb, s, strlen(s));
+}
+
+void
+relc_strbuf_addch(struct relc_strbuf *sb, int c)
+{
+	relc_strbuf_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+relc_strbuf_addchars(struct relc_strbuf *sb, int c, size_t n)
+{
+	if (!n)
+		return;
+	relc_strbuf_grow(sb, n);
+	memset(sb->buf + sb->len, c, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+relc_strbuf_vaddf(struct relc_strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	relc_strbuf_grow(sb, 64);
+	n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		RELC_BUG("vsnprintf failed for '%s'", fmt);
+	if ((size_t)n >= sb->alloc - sb->len) {
+		relc_strbuf_grow(sb, (size_t)n);
+		n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, ap);
+		if (n < 0 || (size_t)n >= sb->alloc - sb->len)
+			RELC_BUG("vsnprintf changed its mind for '%s'", fmt);
+	}
+	sb->len += (size_t)n;
+}
+
+void
+relc_strbuf_addf(struct relc_strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	relc_strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void
+relc_strbuf_add_utf8(struct relc_strbuf *sb, unsigned long cp)
+{
+	unsigned char b[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		b[0] = (unsigned char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		b[0] = (unsigned char)(0xC0 | (cp >> 6));
+		b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		b[0] = (unsigned char)(0xE0 | (cp >> 12));
+		b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		b[0] = (unsigned char)(0xF0 | ((cp >> 18) & 0x07));
+		b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	relc_strbuf_add(sb, b, n);
+}
+
+void
+relc_strbuf_add_u8(struct relc_strbuf *sb, unsigned v)
+{
+	relc_strbuf_addch(sb, (int)(v & 0xFF));
+}
+
+void
+relc_strbuf_add_be16(struct relc_strbuf *sb, unsigned v)
+{
+	unsigned char b[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+
+	relc_strbuf_add(sb, b, 2);
+}
+
+void
+relc_strbuf_add_be32(struct relc_strbuf *sb, unsigned long v)
+{
+	unsigned char b[4] = { (unsigned char)(v >> 24),
+			       (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 8), (unsigned char)v };
+
+	relc_strbuf_add(sb, b, 4);
+}
+
+void
+relc_strbuf_rtrim(struct relc_strbuf *sb)
+{
+	size_t len = sb->len;
+
+	while (len && relc_isspace((unsigned char)sb->buf[len - 1]))
+		len--;
+	relc_strbuf_setlen(sb, len);
+}
