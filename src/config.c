@@ -69,31 +69,39 @@ col_of(const yaml_node_t *n)
 
 /* ---- "did you mean" ------------------------------------------------------ */
 
+/*
+ * Optimal string alignment distance: insertions, deletions, substitutions
+ * and transpositions of neighbours ("laod" is one edit from "load").
+ */
 static size_t
 edit_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j, *prev, *cur, *tmp, r;
+	size_t la = strlen(a), lb = strlen(b), i, j, r, *d;
 
-	RELC_ALLOC_ARRAY(prev, lb + 1);
-	RELC_ALLOC_ARRAY(cur, lb + 1);
+	RELC_ALLOC_ARRAY(d, relc_st_mult(la + 1, lb + 1));
+#define D(x, y) d[(x) * (lb + 1) + (y)]
+	for (i = 0; i <= la; i++)
+		D(i, 0) = i;
 	for (j = 0; j <= lb; j++)
-		prev[j] = j;
+		D(0, j) = j;
 	for (i = 1; i <= la; i++) {
-		cur[0] = i;
 		for (j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t best = D(i - 1, j - 1) + cost;
 
-			cur[j] = sub < del ? (sub < ins ? sub : ins)
-					   : (del < ins ? del : ins);
+			if (D(i - 1, j) + 1 < best)
+				best = D(i - 1, j) + 1;
+			if (D(i, j - 1) + 1 < best)
+				best = D(i, j - 1) + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && D(i - 2, j - 2) + 1 < best)
+				best = D(i - 2, j - 2) + 1;
+			D(i, j) = best;
 		}
-		tmp = prev;
-		prev = cur;
-		cur = tmp;
 	}
-	r = prev[lb];
-	free(prev);
-	free(cur);
+	r = D(la, lb);
+#undef D
+	free(d);
 	return r;
 }
 

@@ -567,12 +567,24 @@ circular_error(struct graph *g, const size_t *c, size_t n)
 			found = find_cycle(g, in_set, c[i], state, stack,
 					   &depth);
 	if (found) {
-		/* stack ends with the repeated node; print from its first. */
+		/*
+		 * stack ends with the repeated node: the cycle is
+		 * stack[start..depth-2].  Print it from the application that
+		 * comes first in the release, back to that one.
+		 */
+		size_t len, first;
+
 		for (start = 0; stack[start] != stack[depth - 1]; start++)
 			;
-		for (i = start; i < depth; i++)
-			relc_strbuf_addf(&msg, "%s%s", i > start ? " -> " : "",
-					 g->a[stack[i]].name);
+		len = depth - 1 - start;
+		first = 0;
+		for (i = 1; i < len; i++)
+			if (stack[start + i] < stack[start + first])
+				first = i;
+		for (i = 0; i <= len; i++)
+			relc_strbuf_addf(&msg, "%s%s", i ? " -> " : "",
+					 g->a[stack[start + (first + i) % len]]
+						 .name);
 	} else {
 		for (i = 0; i < n; i++)
 			relc_strbuf_addf(&msg, "%s%s", i ? ", " : "",

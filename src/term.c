@@ -10,6 +10,7 @@
 #include "relc/arena.h"
 #include "relc/strbuf.h"
 #include "relc/xalloc.h"
+#include "term_private.h"
 
 const struct relc_term relc_term_nil = { .type = RELC_T_NIL };
 
@@ -49,9 +50,8 @@ is_codepoint_int(const struct relc_term *t)
 	return t->type == RELC_T_INT && t->u.i >= 0 && t->u.i <= 0x10FFFF;
 }
 
-/* Decode one UTF-8 sequence; returns its length, 0 when invalid. */
-static size_t
-utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+size_t
+relc_term__utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	uint32_t c;
 	size_t n, i;
@@ -99,7 +99,7 @@ relc_term_string(struct relc_arena *a, const char *utf8)
 		return &relc_term_nil;
 	cp = relc_arena_array(a, len, sizeof(*cp));
 	while (i < len) {
-		k = utf8_decode((const unsigned char *)utf8 + i, len - i,
+		k = relc_term__utf8_decode((const unsigned char *)utf8 + i, len - i,
 				&cp[n]);
 		if (!k)
 			RELC_BUG("invalid UTF-8 in '%s'", utf8);
@@ -504,12 +504,22 @@ relc_term_equal(const struct relc_term *a, const struct relc_term *b)
 
 #define LINE_WIDTH 80
 
-static const char *const reserved_words[] = {
-	"after", "and", "andalso", "band", "begin", "bnot", "bor",
-	"bsl", "bsr", "bxor", "case", "catch", "cond", "div", "end",
-	"fun", "if", "let", "not", "of", "or", "orelse", "receive",
-	"rem", "try", "when", "xor",
-};
+int
+relc_term__reserved(const char *s, size_t len)
+{
+	static const char *const words[] = {
+		"after", "and", "andalso", "band", "begin", "bnot", "bor",
+		"bsl", "bsr", "bxor", "case", "catch", "cond", "div", "end",
+		"fun", "if", "let", "not", "of", "or", "orelse", "receive",
+		"rem", "try", "when", "xor",
+	};
+	size_t i;
+
+	for (i = 0; i < RELC_ARRAY_SIZE(words); i++)
+		if (strlen(words[i]) == len && !memcmp(words[i], s, len))
+			return 1;
+	return 0;
+}
 
 /* Latin-1 letters as erl_scan classifies them. */
 static int
@@ -532,14 +542,10 @@ atom_needs_quotes(const char *name, size_t len)
 	size_t i = 0, k;
 	uint32_t c;
 
-	if (!len)
+	if (!len || relc_term__reserved(name, len))
 		return 1;
-	for (k = 0; k < RELC_ARRAY_SIZE(reserved_words); k++)
-		if (strlen(reserved_words[k]) == len &&
-		    !memcmp(reserved_words[k], name, len))
-			return 1;
 	while (i < len) {
-		k = utf8_decode(s + i, len - i, &c);
+		k = relc_term__utf8_decode(s + i, len - i, &c);
 		if (!k)
 			return 1;
 		if (i == 0 ? !latin1_lower(c) : !latin1_namechar(c))
@@ -609,7 +615,7 @@ relc_term_print_atom(struct relc_strbuf *out, const char *name, size_t len)
 	}
 	relc_strbuf_addch(out, '\'');
 	while (i < len) {
-		k = utf8_decode(s + i, len - i, &c);
+		k = relc_term__utf8_decode(s + i, len - i, &c);
 		if (!k) {
 			c = s[i];
 			k = 1;
@@ -640,38 +646,60 @@ printable_string(const struct relc_term *t)
 	return 1;
 }
 
+/*
+ * The shortest decimal that reads back as d, written the way Erlang reads
+ * floats: digits on both sides of the point, plain for moderate exponents
+ * ("100.0", "0.001"), scientific otherwise ("1.0e300").
+ */
 static void
 print_float(struct relc_strbuf *out, double d)
 {
-	char buf[64], *e;
-	int prec;
+	char buf[64], digits[32];
+	size_t nd = 0, i;
+	int prec, exp;
+	char *p;
 
-	for (prec = 1; prec <= 17; prec++) {
-		relc_xsnprintf(buf, sizeof(buf), "%.*g", prec, d);
+	for (prec = 0; prec <= 16; prec++) {
+		relc_xsnprintf(buf, sizeof(buf), "%.*e", prec, d);
 		if (strtod(buf, NULL) == d)
 			break;
 	}
-	e = strchr(buf, 'e');
-	if (e) {
-		char *mant = buf, *exp = e + 1;
-
-		*e = '\0';
-		relc_strbuf_addstr(out, mant);
-		if (!strchr(mant, '.'))
-			relc_strbuf_addstr(out, ".0");
-		relc_strbuf_addch(out, 'e');
-		if (*exp == '+')
-			exp++;
-		if (*exp == '-')
-			relc_strbuf_addch(out, *exp++);
-		while (*exp == '0' && exp[1])
-			exp++;
-		relc_strbuf_addstr(out, exp);
-	} else {
-		relc_strbuf_addstr(out, buf);
-		if (!strchr(buf, '.'))
-			relc_strbuf_addstr(out, ".0");
+	/* buf is [-]D[.DDD]e[+-]XX */
+	p = buf;
+	if (*p == '-') {
+		relc_strbuf_addch(out, '-');
+		p++;
 	}
+	for (; *p != 'e'; p++)
+		if (*p != '.')
+			digits[nd++] = *p;
+	exp = atoi(p + 1);
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (exp >= -4 && exp < 16) {
+		if (exp < 0) {
+			relc_strbuf_addstr(out, "0.");
+			relc_strbuf_addchars(out, '0', (size_t)(-exp - 1));
+			relc_strbuf_add(out, digits, nd);
+			return;
+		}
+		for (i = 0; i <= (size_t)exp; i++)
+			relc_strbuf_addch(out, i < nd ? digits[i] : '0');
+		relc_strbuf_addch(out, '.');
+		if (nd > (size_t)exp + 1)
+			relc_strbuf_add(out, digits + exp + 1,
+					nd - (size_t)exp - 1);
+		else
+			relc_strbuf_addch(out, '0');
+		return;
+	}
+	relc_strbuf_addch(out, digits[0]);
+	relc_strbuf_addch(out, '.');
+	if (nd > 1)
+		relc_strbuf_add(out, digits + 1, nd - 1);
+	else
+		relc_strbuf_addch(out, '0');
+	relc_strbuf_addf(out, "e%d", exp);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "relc/error.h"
 #include "relc/strbuf.h"
 #include "relc/xalloc.h"
+#include "term_private.h"
 
 #define MAX_DEPTH 1000
 #define MAX_ATOM_CHARS 255
@@ -44,6 +45,7 @@ struct token {
 	enum tok_type type;
 	unsigned line, col;
 	uint32_t punct;		/* TOK_PUNCT: the character or P_ code */
+	int quoted;		/* TOK_ATOM: written as 'quoted' */
 	struct relc_strbuf text;	/* TOK_ATOM, TOK_VAR: UTF-8 */
 	uint32_t *cps;		/* TOK_STRING: code points */
 	size_t ncps, acps;
@@ -64,57 +66,57 @@ struct parser {
 
 /* ---- decoding ------------------------------------------------------------ */
 
-static int
-ascii_ieq(const char *a, const char *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (relc_tolower((unsigned char)a[i]) !=
-		    relc_tolower((unsigned char)b[i]))
-			return 0;
-	return 1;
-}
-
 /*
- * epp:read_encoding/1: a "coding: NAME" (or "coding=NAME") in a comment on
- * one of the first two lines.  Returns 1 for Latin-1, 0 otherwise.
+ * epp:read_encoding/1, which file:consult/1 uses: on the first two lines,
+ * after a '%', the first "coding" followed by spaces, ':' or '=', spaces
+ * and a name decides: "latin-1..." means Latin-1, anything else (UTF-8
+ * included) the default, UTF-8.  Returns 1 for Latin-1.
  */
 static int
 wants_latin1(const char *buf, size_t len)
 {
-	size_t i = 0, line;
+	size_t i = 0;
+	int line = 0, in_comment = 0;
 
-	for (line = 0; line < 2 && i < len; line++) {
-		size_t end = i, pct;
+	while (i < len && line < 2) {
+		size_t j, k;
 
-		while (end < len && buf[end] != '\n')
-			end++;
-		for (pct = i; pct < end && buf[pct] != '%'; pct++)
-			;
-		for (; pct + 6 <= end; pct++) {
-			size_t j = pct + 6, k;
-
-			if (!ascii_ieq(buf + pct, "coding", 6))
-				continue;
-			while (j < end && (buf[j] == ' ' || buf[j] == '\t'))
-				j++;
-			if (j >= end || (buf[j] != ':' && buf[j] != '='))
-				continue;
-			j++;
-			while (j < end && (buf[j] == ' ' || buf[j] == '\t'))
-				j++;
-			for (k = j; k < end && (relc_isalnum((unsigned char)buf[k]) ||
-						buf[k] == '-' || buf[k] == '_');
-			     k++)
-				;
-			if ((k - j == 7 && ascii_ieq(buf + j, "latin-1", 7)) ||
-			    (k - j == 6 && ascii_ieq(buf + j, "latin1", 6)) ||
-			    (k - j == 10 && ascii_ieq(buf + j, "iso-8859-1", 10)))
-				return 1;
-			return 0;
+		if (buf[i] == '\n') {
+			line++;
+			in_comment = 0;
+			i++;
+			continue;
 		}
-		i = end + 1;
+		if (!in_comment) {
+			in_comment = buf[i++] == '%';
+			continue;
+		}
+		if (len - i < 6 || memcmp(buf + i, "coding", 6)) {
+			i++;
+			continue;
+		}
+		j = i + 6;
+		while (j < len && buf[j] == ' ')
+			j++;
+		if (j >= len || (buf[j] != ':' && buf[j] != '=')) {
+			i++;
+			continue;
+		}
+		j++;
+		while (j < len && buf[j] == ' ')
+			j++;
+		for (k = j; k < len && (relc_isalnum((unsigned char)buf[k]) ||
+					buf[k] == '-');
+		     k++)
+			;
+		return k - j >= 7 &&
+		       relc_tolower((unsigned char)buf[j]) == 'l' &&
+		       relc_tolower((unsigned char)buf[j + 1]) == 'a' &&
+		       relc_tolower((unsigned char)buf[j + 2]) == 't' &&
+		       relc_tolower((unsigned char)buf[j + 3]) == 'i' &&
+		       relc_tolower((unsigned char)buf[j + 4]) == 'n' &&
+		       buf[j + 5] == '-' && buf[j + 6] == '1' &&
+		       (k - j == 7 || buf[j + 7] == '-');
 	}
 	return 0;
 }
@@ -132,34 +134,16 @@ decode(uint32_t **out, size_t *n, const char *buf, size_t len,
 	RELC_ALLOC_ARRAY(cp, len + 1);
 	while (i < len) {
 		uint32_t c;
-		size_t need = 0, j;
 
-		if (latin1 || s[i] < 0x80) {
+		if (latin1) {
 			c = s[i++];
 		} else {
-			if ((s[i] & 0xE0) == 0xC0) {
-				c = s[i] & 0x1F;
-				need = 1;
-			} else if ((s[i] & 0xF0) == 0xE0) {
-				c = s[i] & 0x0F;
-				need = 2;
-			} else if ((s[i] & 0xF8) == 0xF0) {
-				c = s[i] & 0x07;
-				need = 3;
-			} else {
+			size_t step = relc_term__utf8_decode(s + i, len - i,
+							     &c);
+
+			if (!step)
 				goto bad;
-			}
-			for (j = 1; j <= need; j++) {
-				if (i + j >= len || (s[i + j] & 0xC0) != 0x80)
-					goto bad;
-				c = (c << 6) | (s[i + j] & 0x3F);
-			}
-			if ((need == 1 && c < 0x80) ||
-			    (need == 2 && c < 0x800) ||
-			    (need == 3 && (c < 0x10000 || c > 0x10FFFF)) ||
-			    (c >= 0xD800 && c <= 0xDFFF))
-				goto bad;
-			i += need + 1;
+			i += step;
 		}
 		cp[k++] = c;
 		if (c == '\n') {
@@ -513,6 +497,7 @@ next_token(struct parser *p)
 	t->line = p->line;
 	t->col = p->col;
 	t->ncps = 0;
+	t->quoted = 0;
 	relc_strbuf_reset(&t->text);
 	if (p->pos >= p->n) {
 		t->type = TOK_EOF;
@@ -539,14 +524,21 @@ next_token(struct parser *p)
 	switch (c) {
 	case '\'':
 		t->type = TOK_ATOM;
+		t->quoted = 1;
 		if (scan_quoted(p, '\'', t->line, t->col))
 			return -1;
 		if (t->ncps > MAX_ATOM_CHARS)
 			return scan_error(p, t->line, t->col,
 					  "atom is longer than %d characters",
 					  MAX_ATOM_CHARS);
-		for (size_t i = 0; i < t->ncps; i++)
+		for (size_t i = 0; i < t->ncps; i++) {
+			if (t->cps[i] >= 0xD800 && t->cps[i] <= 0xDFFF)
+				return scan_error(p, t->line, t->col,
+						  "atoms cannot hold the "
+						  "surrogate U+%04X",
+						  (unsigned)t->cps[i]);
 			relc_strbuf_add_utf8(&t->text, t->cps[i]);
+		}
 		return 0;
 	case '"':
 		t->type = TOK_STRING;
@@ -1396,11 +1388,13 @@ parse_term_inner(struct parser *p, const struct relc_term **out)
 		*out = t;
 		return next_token(p);
 	case TOK_ATOM:
-		if (!strcmp(p->tok.text.buf, "fun") && p->tok.ncps == 0) {
+		if (!p->tok.quoted && !strcmp(p->tok.text.buf, "fun")) {
 			if (next_token(p))
 				return -1;
 			return parse_fun(p, out, line, col);
 		}
+		if (!p->tok.quoted && relc_term__reserved(p->tok.text.buf, p->tok.text.len))
+			return unexpected(p, "a term");
 		t = new_term(p, RELC_T_ATOM, line, col);
 		t->u.atom.len = p->tok.text.len;
 		t->u.atom.name = relc_arena_memdupz(p->arena, p->tok.text.buf,
