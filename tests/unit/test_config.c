@@ -1,0 +1,226 @@
+/* test_config.c: rel/relc.yaml parsing, the schema, and selection. */
+#include "relc/compat.h"
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "relc/config.h"
+#include "relc/error.h"
+#include "relc/strbuf.h"
+
+static struct relc_config *
+parse_ok(const char *text)
+{
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_config *cfg = NULL;
+
+	if (relc_config_parse(&cfg, text, strlen(text), "relc.yaml", &err)) {
+		struct relc_strbuf msg = RELC_STRBUF_INIT;
+
+		relc_error_format(&msg, &err);
+		fail_msg("config did not parse: %s", msg.buf);
+	}
+	return cfg;
+}
+
+static void
+assert_config_error(const char *text, const char *want)
+{
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_strbuf msg = RELC_STRBUF_INIT;
+	struct relc_config *cfg = NULL;
+
+	assert_int_equal(relc_config_parse(&cfg, text, strlen(text),
+					   "relc.yaml", &err),
+			 -1);
+	assert_null(cfg);
+	relc_error_format(&msg, &err);
+	if (strcmp(msg.buf, want))
+		fail_msg("want: %s\ngot:  %s", want, msg.buf);
+	relc_strbuf_release(&msg);
+	relc_error_release(&err);
+}
+
+static const char full[] =
+	"release: book_app\n"
+	"environment: prod\n"
+	"releases:\n"
+	"  book_app:\n"
+	"    version: 0.1.0\n"
+	"    output_dir: out/book\n"
+	"    applications:\n"
+	"      - book_app\n"
+	"      - runtime_tools: load\n"
+	"      - lib: {version: \"1.2\", type: transient}\n"
+	"      - top: {included_applications: [a, b]}\n"
+	"  other:\n"
+	"    applications: {x: none, y: }\n"
+	"environments:\n"
+	"  dev: { dev_mode: true, include_erts: false }\n"
+	"  prod: { include_erts: true, include_src: false, strip_beams: true }\n"
+	"  cross:\n"
+	"    include_erts: /opt/otp-26\n"
+	"    lib_dirs: [vendor, ../shared]\n";
+
+static void
+test_full_config(void **state)
+{
+	struct relc_config *cfg = parse_ok(full);
+	const struct relc_release_config *r = &cfg->releases[0];
+
+	(void)state;
+	assert_string_equal(cfg->default_release, "book_app");
+	assert_string_equal(cfg->default_env, "prod");
+	assert_int_equal(cfg->nreleases, 2);
+	assert_string_equal(r->vsn, "0.1.0");
+	assert_int_equal(r->ngoals, 4);
+	assert_string_equal(r->goals[0].name, "book_app");
+	assert_int_equal(r->goals[0].type, RELC_START_DEFAULT);
+	assert_int_equal(r->goals[1].type, RELC_LOAD);
+	assert_string_equal(r->goals[2].vsn, "1.2");
+	assert_int_equal(r->goals[2].type, RELC_TRANSIENT);
+	assert_int_equal(r->goals[3].has_incl, 1);
+	assert_int_equal(r->goals[3].nincl, 2);
+	assert_string_equal(r->goals[3].incl[1], "b");
+	assert_int_equal(r->goals[1].line, 9);
+	assert_int_equal(r->goals[1].col, 9);
+	assert_int_equal(cfg->releases[1].ngoals, 2);
+	assert_int_equal(cfg->releases[1].goals[0].type, RELC_NONE);
+	assert_int_equal(cfg->nenvs, 3);
+	assert_string_equal(cfg->envs[2].settings.erts_path, "/opt/otp-26");
+	assert_int_equal(cfg->envs[2].settings.nlib_dirs, 2);
+	relc_config_free(cfg);
+}
+
+static void
+test_select_and_merge(void **state)
+{
+	struct relc_config *cfg = parse_ok(full);
+	const struct relc_release_config *rel;
+	struct relc_settings s;
+	struct relc_error err = RELC_ERROR_INIT;
+	const char *env;
+
+	(void)state;
+	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, NULL, NULL,
+					    NULL, &err),
+			 0);
+	assert_string_equal(rel->name, "book_app");
+	assert_string_equal(env, "prod");
+	assert_int_equal(s.include_erts, 1);
+	assert_string_equal(s.output_dir, "out/book");
+	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, "other",
+					    "dev", NULL, &err),
+			 0);
+	assert_int_equal(s.dev_mode, 1);
+	assert_int_equal(s.include_erts, 0);
+	assert_int_equal(s.strip_beams, 1); /* the default */
+	assert_null(s.output_dir);
+	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, NULL,
+					    "staging", NULL, &err),
+			 -1);
+	assert_string_equal(err.msg.buf, "environment 'staging' is not "
+					 "defined (defined: dev, prod, cross)");
+	relc_error_release(&err);
+	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, "nope", NULL,
+					    NULL, &err),
+			 -1);
+	assert_string_equal(err.msg.buf, "release 'nope' is not defined "
+					 "(defined: book_app, other)");
+	relc_error_release(&err);
+	relc_config_free(cfg);
+}
+
+static void
+test_env_defaults(void **state)
+{
+	struct relc_config *cfg = parse_ok("releases:\n  a:\n  b:\n");
+	const struct relc_release_config *rel;
+	struct relc_settings s;
+	struct relc_error err = RELC_ERROR_INIT;
+	const char *env;
+
+	(void)state;
+	/* two releases and no default: the user has to choose */
+	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, NULL, NULL,
+					    NULL, &err),
+			 -1);
+	relc_error_release(&err);
+	/* no environments section: MIX_ENV, then prod, with defaults */
+	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, "b", NULL,
+					    "test", &err),
+			 0);
+	assert_string_equal(env, "test");
+	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, "b", NULL,
+					    NULL, &err),
+			 0);
+	assert_string_equal(env, "prod");
+	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, "b", "../x",
+					    NULL, &err),
+			 -1);
+	relc_error_release(&err);
+	relc_config_free(cfg);
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	assert_config_error("", "relc.yaml:1:1: the file is empty (expected a "
+				"'releases:' mapping)");
+	assert_config_error("relase: x\nreleases: {a: }\n",
+			    "relc.yaml:1:1: unknown key 'relase' (did you mean "
+			    "'release'?)");
+	assert_config_error("releases:\n  a:\n    verison: 1\n",
+			    "relc.yaml:3:5: unknown release key 'verison' (did "
+			    "you mean 'version'?)");
+	assert_config_error("releases:\n  a:\n    applications:\n"
+			    "      - x: laod\n",
+			    "relc.yaml:4:12: unknown start type 'laod' (did you "
+			    "mean 'load'?)");
+	assert_config_error("releases:\n  a:\n    include_erts: [x]\n",
+			    "relc.yaml:3:19: 'include_erts' must be true, false "
+			    "or the path of an OTP installation");
+	assert_config_error("releases:\n  a:\n    strip_beams: 3\n",
+			    "relc.yaml:3:18: 'strip_beams' must be true or "
+			    "false");
+	assert_config_error("releases:\n  a: {version: 1}\n  a: {}\n",
+			    "relc.yaml:3:3: duplicate key 'a'");
+	assert_config_error("releases: [a]\n",
+			    "relc.yaml:1:11: 'releases' must be a mapping of "
+			    "release names to releases");
+	assert_config_error("releases:\n  a:\n    applications: [x, x]\n",
+			    "relc.yaml:3:23: application 'x' is listed twice");
+	assert_config_error("releases:\n  a:\n    version: [1]\n",
+			    "relc.yaml:3:14: 'version' must be a string");
+	assert_config_error("releases:\n  a:\n   b: 1\n  - c\n",
+			    "relc.yaml:4:3: did not find expected key while "
+			    "parsing a block mapping");
+	assert_config_error("release: b\nreleases:\n  a:\n",
+			    "relc.yaml:1:10: release 'b' is not defined under "
+			    "'releases'");
+	assert_config_error("releases:\n  ../evil:\n",
+			    "relc.yaml:2:3: '../evil' cannot be a release name "
+			    "(it is used in file names)");
+	assert_config_error("environments:\n  prod: {dev_mod: true}\n"
+			    "releases: {a: }\n",
+			    "relc.yaml:2:10: unknown setting 'dev_mod' (did you "
+			    "mean 'dev_mode'?)");
+	assert_config_error("releases:\n  a:\n    applications:\n"
+			    "      - {x: load, y: load}\n",
+			    "relc.yaml:4:9: each application must be a name or "
+			    "'name: start_type'");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_config),
+		cmocka_unit_test(test_select_and_merge),
+		cmocka_unit_test(test_env_defaults),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,178 @@
+/*
+ * test_release.c: the whole build against a fake OTP installation (so the
+ * test needs no Erlang), including what a failed build leaves behind.
+ */
+#include "relc/compat.h"
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "relc/arena.h"
+#include "relc/error.h"
+#include "relc/etf.h"
+#include "relc/fsutil.h"
+#include "relc/release.h"
+#include "relc/strbuf.h"
+#include "relc/term.h"
+
+static void
+project(const char *dir, const char *version)
+{
+	struct relc_strbuf cfg = RELC_STRBUF_INIT;
+
+	free(fixture_fake_otp(dir, "otp"));
+	fixture_app(dir, "proj/_build/prod/lib/app", "app", "0.3.0",
+		    "[kernel, stdlib, dep]");
+	fixture_app(dir, "proj/_build/default/lib/dep", "dep", "1.0.0",
+		    "[kernel, stdlib]");
+	relc_strbuf_addf(&cfg,
+			 "releases:\n"
+			 "  app:\n"
+			 "    version: \"%s\"\n"
+			 "    include_erts: ../otp\n",
+			 version);
+	fixture_write(dir, "proj/rel/relc.yaml", cfg.buf);
+	relc_strbuf_release(&cfg);
+}
+
+static int
+build(const char *dir, struct relc_build_result *res, struct relc_error *err)
+{
+	struct relc_strbuf p = RELC_STRBUF_INIT;
+	struct relc_build_opts opts;
+	int r;
+
+	relc_strbuf_addf(&p, "%s/proj", dir);
+	memset(&opts, 0, sizeof(opts));
+	opts.project_dir = p.buf;
+	opts.path_env = "/nonexistent"; /* no erl, no elixir */
+	r = relc_release_build(res, &opts, err);
+	relc_strbuf_release(&p);
+	return r;
+}
+
+static void
+test_builds_release_files(void **state)
+{
+	const char *dir = *state;
+	struct relc_build_result res;
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_arena arena = RELC_ARENA_INIT;
+	const struct relc_term *script;
+	size_t len;
+	char *rel, *boot;
+
+	project(dir, "0.3.0");
+	if (build(dir, &res, &err))
+		fail_msg("build failed: %s", err.msg.buf);
+	assert_string_equal(res.name, "app");
+	assert_string_equal(res.env, "prod");
+	assert_string_equal(res.otp_version, "25.2.3");
+	assert_int_equal(res.napps, 5);
+	assert_string_equal(res.apps[3].name, "dep");
+	assert_string_equal(res.apps[4].name, "app");
+	relc_build_result_release(&res);
+	rel = fixture_read(dir, "proj/_build/prod/rel/app/releases/0.3.0/app.rel",
+			   NULL);
+	assert_non_null(rel);
+	assert_non_null(strstr(rel, "{erts,\"13.1.5\"}"));
+	assert_non_null(strstr(rel, "{dep,\"1.0.0\"}"));
+	free(rel);
+	boot = fixture_read(dir,
+			    "proj/_build/prod/rel/app/releases/0.3.0/start.boot",
+			    &len);
+	assert_non_null(boot);
+	assert_int_equal(relc_etf_decode(&script, boot, len, &arena, &err), 0);
+	assert_true(relc_term_is_atom(script->u.tuple.v[0], "script"));
+	free(boot);
+	relc_arena_release(&arena);
+	boot = fixture_read(dir, "proj/_build/prod/rel/app/releases/0.3.0/"
+				 "start_clean.boot",
+			    NULL);
+	assert_non_null(boot);
+	free(boot);
+	boot = fixture_read(dir, "proj/_build/prod/rel/app/releases/0.3.0/"
+				 "no_dot_erlang.boot",
+			    NULL);
+	assert_non_null(boot);
+	free(boot);
+}
+
+static void
+test_failed_build_keeps_previous_release(void **state)
+{
+	const char *dir = *state;
+	struct relc_build_result res;
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_strbuf rels = RELC_STRBUF_INIT;
+	char **names;
+	size_t n;
+	char *rel;
+
+	project(dir, "1.0.0");
+	assert_int_equal(build(dir, &res, &err), 0);
+	relc_build_result_release(&res);
+	/*
+	 * A version that cannot be a directory name fails after the
+	 * staging directory was made, while writing into it.
+	 */
+	project(dir, "2/0");
+	assert_int_equal(build(dir, &res, &err), -1);
+	assert_string_equal(err.msg.buf, "release version '2/0' cannot be used "
+					 "in a file name");
+	relc_error_release(&err);
+	rel = fixture_read(dir, "proj/_build/prod/rel/app/releases/1.0.0/app.rel",
+			   NULL);
+	assert_non_null(rel);
+	free(rel);
+	relc_strbuf_addf(&rels, "%s/proj/_build/prod/rel", dir);
+	assert_int_equal(relc_fs_list_dir(&names, &n, rels.buf, 0, &err), 0);
+	assert_int_equal(n, 1); /* no staging directory left over */
+	assert_string_equal(names[0], "app");
+	relc_fs_free_names(names, n);
+	relc_strbuf_release(&rels);
+}
+
+static void
+test_config_errors_name_the_place(void **state)
+{
+	const char *dir = *state;
+	struct relc_build_result res;
+	struct relc_error err = RELC_ERROR_INIT;
+
+	project(dir, "1.0.0");
+	fixture_write(dir, "proj/rel/relc.yaml",
+		      "releases:\n  app:\n    include_erts: ../nowhere\n");
+	assert_int_equal(build(dir, &res, &err), -1);
+	assert_non_null(strstr(err.msg.buf, "include_erts: '"));
+	assert_non_null(strstr(err.msg.buf, "nowhere' is not a directory"));
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.col, 19);
+	relc_error_release(&err);
+	fixture_write(dir, "proj/rel/relc.yaml",
+		      "releases:\n  app:\n    include_erts: ../otp\n"
+		      "    lib_dirs: [vendor]\n");
+	assert_int_equal(build(dir, &res, &err), -1);
+	assert_string_equal(err.msg.buf, "lib_dirs: 'vendor' is not a directory");
+	assert_int_equal(err.line, 4);
+	relc_error_release(&err);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_builds_release_files,
+						fixture_tmpdir_setup,
+						fixture_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_failed_build_keeps_previous_release,
+			fixture_tmpdir_setup, fixture_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_config_errors_name_the_place, fixture_tmpdir_setup,
+			fixture_tmpdir_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
