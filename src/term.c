@@ -822,6 +822,53 @@ fits(const struct relc_term *t, size_t room)
 	return ok;
 }
 
+static int
+is_scalar(const struct relc_term *t)
+{
+	return t->type != RELC_T_TUPLE && t->type != RELC_T_LIST &&
+	       t->type != RELC_T_MAP;
+}
+
+/*
+ * A list of scalars too long for one line, filled like a paragraph (as
+ * ~p does with lists of atoms): as many per line as fit.
+ */
+static int
+print_filled(struct relc_strbuf *out, const struct relc_term *t,
+	     size_t indent)
+{
+	struct relc_strbuf item = RELC_STRBUF_INIT;
+	size_t i, col = indent + 1, line_start;
+
+	if (t->type != RELC_T_LIST || t->u.list.tail->type != RELC_T_NIL)
+		return 0;
+	for (i = 0; i < t->u.list.n; i++)
+		if (!is_scalar(t->u.list.v[i]))
+			return 0;
+	relc_strbuf_addch(out, '[');
+	line_start = out->len;
+	for (i = 0; i < t->u.list.n; i++) {
+		relc_strbuf_reset(&item);
+		print_term(&item, t->u.list.v[i], 0, 1);
+		if (i) {
+			relc_strbuf_addch(out, ',');
+			col++;
+			if (col + item.len + 1 > LINE_WIDTH &&
+			    out->len > line_start) {
+				relc_strbuf_addch(out, '\n');
+				relc_strbuf_addchars(out, ' ', indent + 1);
+				col = indent + 1;
+				line_start = out->len;
+			}
+		}
+		relc_strbuf_add(out, item.buf, item.len);
+		col += item.len;
+	}
+	relc_strbuf_addch(out, ']');
+	relc_strbuf_release(&item);
+	return 1;
+}
+
 static void
 print_term(struct relc_strbuf *out, const struct relc_term *t, size_t indent,
 	   int flat)
@@ -830,6 +877,8 @@ print_term(struct relc_strbuf *out, const struct relc_term *t, size_t indent,
 
 	if (!flat)
 		flat = fits(t, indent < LINE_WIDTH ? LINE_WIDTH - indent : 0);
+	if (!flat && print_filled(out, t, indent))
+		return;
 	switch (t->type) {
 	case RELC_T_INT:
 		relc_strbuf_addf(out, "%lld", (long long)t->u.i);
