@@ -24,4 +24,4 @@ printf '\n=== %s/start.script (the text form of start.boot)\n' "$reldir"
 cat "$reldir/start.script"
 
 printf '\n=== the same release through systools:make_script\n'
-"$oracle" check "$reldir" _build/default/lib
+"$oracle" check _build/prod/rel/hello

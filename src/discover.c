@@ -18,6 +18,7 @@ struct candidate {
 	const char *name;
 	const char *app_path;	/* DIR/ebin/NAME.app */
 	unsigned rank;
+	enum relc_app_origin origin;
 	int state;		/* 0 unread, 1 read, -1 broken */
 	struct relc_app app;
 };
@@ -50,7 +51,8 @@ relc_appindex_free(struct relc_appindex *idx)
 }
 
 static void
-add_candidate(struct relc_appindex *idx, const char *name, const char *ebin)
+add_candidate(struct relc_appindex *idx, const char *name, const char *ebin,
+	      enum relc_app_origin origin)
 {
 	struct candidate *c;
 	struct relc_strbuf sb = RELC_STRBUF_INIT;
@@ -62,13 +64,14 @@ add_candidate(struct relc_appindex *idx, const char *name, const char *ebin)
 	c->name = relc_arena_strdup(idx->arena, name);
 	c->app_path = relc_arena_strdup(idx->arena, sb.buf);
 	c->rank = (unsigned)idx->nsources;
+	c->origin = origin;
 	relc_strbuf_release(&sb);
 }
 
 /* Register the applications whose .app files are in `ebin`. */
 static int
 add_app_dir(struct relc_appindex *idx, const char *appdir, const char *hint,
-	    struct relc_error *err)
+	    enum relc_app_origin origin, struct relc_error *err)
 {
 	struct relc_strbuf ebin = RELC_STRBUF_INIT, probe = RELC_STRBUF_INIT;
 	char **names;
@@ -86,7 +89,7 @@ add_app_dir(struct relc_appindex *idx, const char *appdir, const char *hint,
 
 		relc_strbuf_addf(&probe, "%s/%s.app", ebin.buf, hint);
 		if (relc_fs_is_file(probe.buf)) {
-			add_candidate(idx, hint, ebin.buf);
+			add_candidate(idx, hint, ebin.buf, origin);
 			goto out;
 		}
 		if (dash && relc_isdigit((unsigned char)dash[1])) {
@@ -95,7 +98,7 @@ add_app_dir(struct relc_appindex *idx, const char *appdir, const char *hint,
 			relc_strbuf_addf(&probe, "%s/%s.app", ebin.buf,
 					 name.buf);
 			if (relc_fs_is_file(probe.buf)) {
-				add_candidate(idx, name.buf, ebin.buf);
+				add_candidate(idx, name.buf, ebin.buf, origin);
 				relc_strbuf_release(&name);
 				goto out;
 			}
@@ -110,7 +113,7 @@ add_app_dir(struct relc_appindex *idx, const char *appdir, const char *hint,
 
 		if (len > 4 && !strcmp(names[i] + len - 4, ".app")) {
 			names[i][len - 4] = '\0';
-			add_candidate(idx, names[i], ebin.buf);
+			add_candidate(idx, names[i], ebin.buf, origin);
 		}
 	}
 	relc_fs_free_names(names, n);
@@ -121,7 +124,8 @@ out:
 }
 
 int
-relc_appindex_add(struct relc_appindex *idx, const char *dir, int missing_ok,
+relc_appindex_add(struct relc_appindex *idx, const char *dir,
+		  enum relc_app_origin origin, int missing_ok,
 		  struct relc_error *err)
 {
 	struct relc_strbuf sub = RELC_STRBUF_INIT;
@@ -140,7 +144,7 @@ relc_appindex_add(struct relc_appindex *idx, const char *dir, int missing_ok,
 	relc_strbuf_addstr(&sub, dir);
 	relc_path_append(&sub, "ebin");
 	if (relc_fs_is_dir(sub.buf)) {
-		r = add_app_dir(idx, dir, relc_path_basename(dir), err);
+		r = add_app_dir(idx, dir, relc_path_basename(dir), origin, err);
 		idx->nsources++;
 		relc_strbuf_release(&sub);
 		return r;
@@ -152,7 +156,7 @@ relc_appindex_add(struct relc_appindex *idx, const char *dir, int missing_ok,
 		relc_strbuf_reset(&sub);
 		relc_strbuf_addstr(&sub, dir);
 		relc_path_append(&sub, names[i]);
-		r = add_app_dir(idx, sub.buf, names[i], err);
+		r = add_app_dir(idx, sub.buf, names[i], origin, err);
 	}
 	relc_fs_free_names(names, n);
 	relc_strbuf_release(&sub);
@@ -174,6 +178,7 @@ load(struct relc_appindex *idx, struct candidate *c, struct relc_error *err)
 				       c->name, idx->arena, err);
 	relc_strbuf_release(&text);
 	c->state = r ? -1 : 1;
+	c->app.origin = c->origin;
 	return r;
 }
 

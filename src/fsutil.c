@@ -217,23 +217,15 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int
-relc_fs_list_dir(char ***names, size_t *n, const char *path, int missing_ok,
-		 struct relc_error *err)
+/* Read the names in d (consumed), sorted, without "." and "..". */
+static int
+list_dirp(char ***names, size_t *n, DIR *d, const char *path,
+	  struct relc_error *err)
 {
-	DIR *d = opendir(path);
 	struct dirent *de;
 	char **v = NULL;
 	size_t nr = 0, alloc = 0;
 
-	*names = NULL;
-	*n = 0;
-	if (!d) {
-		if ((errno == ENOENT || errno == ENOTDIR) && missing_ok)
-			return 1;
-		return relc_error_errno(err, "cannot open directory '%s'",
-					path);
-	}
 	errno = 0;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -254,6 +246,41 @@ relc_fs_list_dir(char ***names, size_t *n, const char *path, int missing_ok,
 	*names = v;
 	*n = nr;
 	return 0;
+}
+
+int
+relc_fs_list_dir(char ***names, size_t *n, const char *path, int missing_ok,
+		 struct relc_error *err)
+{
+	DIR *d = opendir(path);
+
+	*names = NULL;
+	*n = 0;
+	if (!d) {
+		if ((errno == ENOENT || errno == ENOTDIR) && missing_ok)
+			return 1;
+		return relc_error_errno(err, "cannot open directory '%s'",
+					path);
+	}
+	return list_dirp(names, n, d, path, err);
+}
+
+int
+relc_fs_list_dirfd(char ***names, size_t *n, int dirfd, const char *path,
+		   struct relc_error *err)
+{
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	*names = NULL;
+	*n = 0;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return relc_error_errno(err, "cannot read directory '%s'", path);
+	}
+	rewinddir(d);
+	return list_dirp(names, n, d, path, err);
 }
 
 void

@@ -15,6 +15,7 @@
 
 #include "relc/appfile.h"
 #include "relc/arena.h"
+#include "relc/assemble.h"
 #include "relc/config.h"
 #include "relc/discover.h"
 #include "relc/error.h"
@@ -26,8 +27,10 @@
 #include "relc/resolve.h"
 #include "relc/script.h"
 #include "relc/strbuf.h"
+#include "relc/template.h"
 #include "relc/term.h"
 #include "relc/xalloc.h"
+#include "relc_version.h"
 
 struct build {
 	const struct relc_build_opts *opts;
@@ -43,6 +46,7 @@ struct build {
 	struct relc_relspec spec;
 	struct relc_bootapp *boot;
 	size_t nboot;
+	struct relc_assemble_stats stats;
 };
 
 /* ---- finding the inputs -------------------------------------------------- */
@@ -110,39 +114,45 @@ build_index(struct build *b)
 				      s->lib_dirs[i]);
 			goto out;
 		}
-		if (relc_appindex_add(b->index, dir.buf, 0, b->err) < 0)
+		if (relc_appindex_add(b->index, dir.buf, RELC_ORIGIN_PROJECT, 0,
+				      b->err) < 0)
 			goto out;
 	}
 	/* mix and rebar3 build output, then erlang.mk and plain layouts */
-	relc_strbuf_reset(&exe);
 	relc_strbuf_addf(&exe, "_build/%s/lib", b->env);
 	project_path(b, &dir, exe.buf);
-	if (relc_appindex_add(b->index, dir.buf, 1, b->err) < 0)
+	if (relc_appindex_add(b->index, dir.buf, RELC_ORIGIN_PROJECT, 1,
+			      b->err) < 0)
 		goto out;
 	if (strcmp(b->env, "default")) {
 		project_path(b, &dir, "_build/default/lib");
-		if (relc_appindex_add(b->index, dir.buf, 1, b->err) < 0)
+		if (relc_appindex_add(b->index, dir.buf, RELC_ORIGIN_PROJECT, 1,
+				      b->err) < 0)
 			goto out;
 	}
 	project_path(b, &dir, "ebin");
 	if (relc_fs_is_dir(dir.buf) &&
-	    relc_appindex_add(b->index, b->project.buf, 0, b->err) < 0)
+	    relc_appindex_add(b->index, b->project.buf, RELC_ORIGIN_PROJECT, 0,
+			      b->err) < 0)
 		goto out;
 	project_path(b, &dir, "deps");
-	if (relc_appindex_add(b->index, dir.buf, 1, b->err) < 0)
+	if (relc_appindex_add(b->index, dir.buf, RELC_ORIGIN_PROJECT, 1,
+			      b->err) < 0)
 		goto out;
 	/* Elixir's applications, when Elixir is there */
 	if (s->elixir_root) {
 		relc_path_resolve(&dir, b->project.buf, s->elixir_root);
 		relc_path_append(&dir, "lib");
-		if (relc_appindex_add(b->index, dir.buf, 0, b->err) < 0)
+		if (relc_appindex_add(b->index, dir.buf, RELC_ORIGIN_ELIXIR, 0,
+				      b->err) < 0)
 			goto out;
 	} else if (relc_find_program(&exe, "elixir", b->opts->path_env,
 				     b->err) == 0) {
 		relc_path_dirname(&dir, exe.buf); /* ROOT/bin */
 		relc_path_pop(&dir);
 		relc_path_append(&dir, "lib");
-		if (relc_appindex_add(b->index, dir.buf, 1, b->err) < 0)
+		if (relc_appindex_add(b->index, dir.buf, RELC_ORIGIN_ELIXIR, 1,
+				      b->err) < 0)
 			goto out;
 	} else if (relc_error_isset(b->err)) {
 		goto out;
@@ -150,7 +160,8 @@ build_index(struct build *b)
 	/* the OTP installation */
 	relc_strbuf_reset(&dir);
 	relc_strbuf_addf(&dir, "%s/lib", b->otp.root);
-	if (relc_appindex_add(b->index, dir.buf, 0, b->err) < 0)
+	if (relc_appindex_add(b->index, dir.buf, RELC_ORIGIN_OTP, 0, b->err) <
+	    0)
 		goto out;
 	r = 0;
 out:
@@ -204,16 +215,35 @@ resolve(struct build *b)
 
 static int
 write_file(const char *dir, const char *name, const struct relc_strbuf *data,
-	   struct relc_error *err)
+	   mode_t mode, struct relc_error *err)
 {
 	struct relc_strbuf path = RELC_STRBUF_INIT;
 	int r;
 
 	relc_strbuf_addstr(&path, dir);
 	relc_path_append(&path, name);
-	r = relc_fs_write_new(path.buf, data->buf, data->len, 0644, 0, err);
+	r = relc_fs_write_new(path.buf, data->buf, data->len, mode, 0, err);
 	relc_strbuf_release(&path);
 	return r;
+}
+
+static int
+mkdir_in(struct relc_strbuf *path, const char *parent, const char *rel,
+	 struct relc_error *err)
+{
+	relc_strbuf_reset(path);
+	relc_strbuf_addstr(path, parent);
+	relc_path_append(path, rel);
+	return relc_fs_mkdirs(path->buf, 0755, err);
+}
+
+static int render(struct build *b, struct relc_strbuf *out, const char *name);
+
+static unsigned
+script_flags(const struct build *b)
+{
+	return RELC_SCRIPT_NO_DOT_ERLANG |
+	       (b->settings.include_erts ? 0 : RELC_SCRIPT_RELEASE_LIB);
 }
 
 static int
@@ -226,7 +256,7 @@ write_script(struct build *b, const char *dir, const char *name,
 	if (with_text) {
 		relc_script_format(&data, script);
 		relc_strbuf_addf(&file, "%s.script", name);
-		if (write_file(dir, file.buf, &data, b->err))
+		if (write_file(dir, file.buf, &data, 0644, b->err))
 			goto out;
 	}
 	relc_strbuf_reset(&data);
@@ -234,7 +264,7 @@ write_script(struct build *b, const char *dir, const char *name,
 	if (relc_etf_encode(&data, script, b->otp.major, b->err))
 		goto out;
 	relc_strbuf_addf(&file, "%s.boot", name);
-	r = write_file(dir, file.buf, &data, b->err);
+	r = write_file(dir, file.buf, &data, 0644, b->err);
 out:
 	relc_strbuf_release(&data);
 	relc_strbuf_release(&file);
@@ -244,7 +274,8 @@ out:
 /*
  * start_clean: the release's applications, loaded but not started (kernel
  * and stdlib run), for `eval` and maintenance.  no_dot_erlang: kernel and
- * stdlib only.  Neither runs $HOME/.erlang, and nor does start.
+ * stdlib only, for the helper nodes of bin/NAME.  None of the three runs
+ * $HOME/.erlang.
  */
 static int
 write_boot_files(struct build *b, const char *reldir)
@@ -255,10 +286,10 @@ write_boot_files(struct build *b, const char *reldir)
 	struct relc_bootapp *mboot;
 	const struct relc_term *script;
 	size_t i, nm = 0, nmboot;
+	unsigned flags = script_flags(b);
 
 	if (relc_script_build(&script, b->spec.name, b->spec.vsn, b->boot,
-			      b->nboot, &b->otp, RELC_SCRIPT_NO_DOT_ERLANG,
-			      &b->arena, b->err) ||
+			      b->nboot, &b->otp, flags, &b->arena, b->err) ||
 	    write_script(b, reldir, "start", script, 1))
 		return -1;
 
@@ -271,8 +302,7 @@ write_boot_files(struct build *b, const char *reldir)
 			clean[i].type = RELC_LOAD;
 	}
 	if (relc_script_build(&script, b->spec.name, b->spec.vsn, clean,
-			      b->nboot, &b->otp, RELC_SCRIPT_NO_DOT_ERLANG,
-			      &b->arena, b->err) ||
+			      b->nboot, &b->otp, flags, &b->arena, b->err) ||
 	    write_script(b, reldir, "start_clean", script, 0))
 		return -1;
 
@@ -284,19 +314,224 @@ write_boot_files(struct build *b, const char *reldir)
 	minimal.napps = nm;
 	if (relc_graph_sort(&mboot, &nmboot, &minimal, &b->arena, b->err) ||
 	    relc_script_build(&script, b->spec.name, b->spec.vsn, mboot,
-			      nmboot, &b->otp, RELC_SCRIPT_NO_DOT_ERLANG,
-			      &b->arena, b->err))
+			      nmboot, &b->otp, flags, &b->arena, b->err))
 		return -1;
 	return write_script(b, reldir, "no_dot_erlang", script, 0);
+}
+
+/*
+ * The project's config/sys.config, checked to be one list, or "[]."; and
+ * its config/vm.args, or the default one.
+ */
+static int
+write_config_files(struct build *b, const char *reldir)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT;
+	const struct relc_term **terms;
+	size_t n;
+	int r = -1, got;
+
+	project_path(b, &path, "config/sys.config");
+	got = relc_fs_read_file(&data, path.buf, (size_t)16 << 20, 1, b->err);
+	if (got < 0)
+		goto out;
+	if (got == 0) {
+		if (relc_term_parse(&terms, &n, data.buf, data.len, 0,
+				    &b->arena, b->err)) {
+			relc_error_set_path(b->err, path.buf);
+			goto out;
+		}
+		if (n != 1 || !relc_term_is_list(terms[0])) {
+			relc_error_at(b->err, RELC_ECONFIG, path.buf,
+				      n ? terms[n > 1]->line : 0,
+				      n ? terms[n > 1]->col : 0,
+				      "sys.config must hold one term: a list "
+				      "of {Application, [{Key, Value}]}");
+			goto out;
+		}
+	} else {
+		relc_strbuf_reset(&data);
+		relc_strbuf_addstr(&data, "[].\n");
+	}
+	if (write_file(reldir, "sys.config", &data, 0644, b->err))
+		goto out;
+
+	project_path(b, &path, "config/vm.args");
+	got = relc_fs_read_file(&data, path.buf, (size_t)1 << 20, 1, b->err);
+	if (got < 0)
+		goto out;
+	relc_strbuf_reset(&path);
+	if (got == 1 && render(b, &data, "vm.args"))
+		goto out;
+	r = write_file(reldir, "vm.args", &data, 0644, b->err);
+out:
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&data);
+	return r;
+}
+
+/*
+ * releases/RELEASES, as release_handler reads it, with lib paths relative
+ * to the release root (the node runs there).  Only a release that carries
+ * its own ERTS and OTP applications can be upgraded, so only it has one.
+ */
+static int
+write_releases_file(struct build *b, const char *releases)
+{
+	const struct relc_term **apps, *rel;
+	struct relc_strbuf data = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
+	struct relc_arena *a = &b->arena;
+	size_t i;
+	int r;
+
+	apps = relc_arena_array(a, b->spec.napps, sizeof(*apps));
+	for (i = 0; i < b->spec.napps; i++) {
+		const struct relc_app *app = b->spec.apps[i].app;
+
+		relc_strbuf_reset(&dir);
+		relc_strbuf_addf(&dir, "./lib/%s-%s", app->name, app->vsn);
+		apps[i] = relc_term_tuplev(a, 3, relc_term_atom(a, app->name),
+					   relc_term_string(a, app->vsn),
+					   relc_term_string(a, dir.buf));
+	}
+	rel = relc_term_tuplev(
+		a, 6, relc_term_atom(a, "release"),
+		relc_term_string(a, b->spec.name),
+		relc_term_string(a, b->spec.vsn),
+		relc_term_string(a, b->spec.erts_vsn),
+		relc_term_list(a, b->spec.napps, apps),
+		relc_term_atom(a, "permanent"));
+	relc_script_format(&data, relc_term_list(a, 1, &rel));
+	r = write_file(releases, "RELEASES", &data, 0644, b->err);
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&dir);
+	return r;
+}
+
+/* The OTP applications the release expects the target to have. */
+static void
+otp_app_list(const struct build *b, struct relc_strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < b->spec.napps; i++) {
+		const struct relc_app *app = b->spec.apps[i].app;
+
+		if (app->origin != RELC_ORIGIN_OTP)
+			continue;
+		relc_strbuf_addf(out, "%s%s-%s", out->len ? " " : "",
+				 app->name, app->vsn);
+	}
+}
+
+/*
+ * Render template `name`: the project's rel/templates/NAME when there is
+ * one, else relc's own.
+ */
+static int
+render(struct build *b, struct relc_strbuf *out, const char *name)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, text = RELC_STRBUF_INIT,
+			  otp_apps = RELC_STRBUF_INIT;
+	const struct relc_embedded *builtin;
+	int got, r = -1;
+
+	relc_strbuf_addstr(&path, "rel/templates/");
+	relc_strbuf_addstr(&path, name);
+	project_path(b, &text, path.buf);
+	relc_strbuf_reset(&path);
+	relc_strbuf_addstr(&path, text.buf);
+	got = relc_fs_read_file(&text, path.buf, (size_t)1 << 20, 1, b->err);
+	if (got < 0)
+		goto out;
+	if (got == 1) {
+		builtin = relc_template_find(name);
+		if (!builtin)
+			RELC_BUG("no built-in template '%s'", name);
+		relc_strbuf_reset(&text);
+		relc_strbuf_add(&text, builtin->data, builtin->size);
+		relc_strbuf_reset(&path);
+		relc_strbuf_addf(&path, "templates/%s", name);
+	}
+	otp_app_list(b, &otp_apps);
+	{
+		const struct relc_tvar vars[] = {
+			{ "release_name", b->spec.name },
+			{ "release_vsn", b->spec.vsn },
+			{ "erts_vsn", b->spec.erts_vsn },
+			{ "include_erts",
+			  b->settings.include_erts ? "true" : "false" },
+			{ "otp_apps", otp_apps.buf },
+			{ "relc_version", RELC_VERSION },
+		};
+
+		relc_strbuf_reset(out);
+		r = relc_template_render(out, text.buf, text.len, vars,
+					 RELC_ARRAY_SIZE(vars), path.buf,
+					 b->err);
+	}
+out:
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&text);
+	relc_strbuf_release(&otp_apps);
+	return r;
+}
+
+static int
+write_lib(struct build *b, const char *staging)
+{
+	struct relc_assemble_opts opts;
+	struct relc_strbuf lib = RELC_STRBUF_INIT;
+	size_t i;
+	int r = -1;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.include_src = b->settings.include_src;
+	opts.strip_beams = b->settings.strip_beams;
+	if (mkdir_in(&lib, staging, "lib", b->err))
+		goto out;
+	for (i = 0; i < b->spec.napps; i++) {
+		const struct relc_app *app = b->spec.apps[i].app;
+
+		if (!b->settings.include_erts && app->origin == RELC_ORIGIN_OTP)
+			continue;
+		if (relc_assemble_app(app, lib.buf, &opts, &b->stats, b->err))
+			goto out;
+	}
+	r = 0;
+out:
+	relc_strbuf_release(&lib);
+	return r;
+}
+
+static int
+write_erts(struct build *b, const char *staging)
+{
+	struct relc_strbuf bin = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT;
+	int r = -1;
+
+	if (relc_assemble_erts(b->otp.root, b->otp.erts_vsn, staging,
+			       &b->stats, b->err))
+		goto out;
+	relc_strbuf_addf(&bin, "%s/erts-%s/bin", staging, b->otp.erts_vsn);
+	if (render(b, &data, "erl") ||
+	    write_file(bin.buf, "erl", &data, 0755, b->err))
+		goto out;
+	r = 0;
+out:
+	relc_strbuf_release(&bin);
+	relc_strbuf_release(&data);
+	return r;
 }
 
 static int
 write_release(struct build *b, const char *staging)
 {
 	struct relc_strbuf reldir = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT,
-			  name = RELC_STRBUF_INIT;
+			  name = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
 	int r = -1;
 
+	/* releases/ */
 	relc_strbuf_addstr(&reldir, staging);
 	relc_path_append(&reldir, "releases");
 	if (relc_path_push(&reldir, b->spec.vsn, "release version", b->err) ||
@@ -304,14 +539,35 @@ write_release(struct build *b, const char *staging)
 		goto out;
 	relc_script_format(&data, relc_relspec_term(&b->spec, &b->arena));
 	relc_strbuf_addf(&name, "%s.rel", b->spec.name);
-	if (write_file(reldir.buf, name.buf, &data, b->err) ||
-	    write_boot_files(b, reldir.buf))
+	if (write_file(reldir.buf, name.buf, &data, 0644, b->err) ||
+	    write_boot_files(b, reldir.buf) ||
+	    write_config_files(b, reldir.buf))
+		goto out;
+	relc_path_pop(&reldir);
+	relc_strbuf_reset(&data);
+	relc_strbuf_addf(&data, "%s %s", b->spec.erts_vsn, b->spec.vsn);
+	if (write_file(reldir.buf, "start_erl.data", &data, 0644, b->err))
+		goto out;
+	if (b->settings.include_erts &&
+	    write_releases_file(b, reldir.buf))
+		goto out;
+
+	/* lib/, erts-VSN/ */
+	if (write_lib(b, staging) ||
+	    (b->settings.include_erts && write_erts(b, staging)))
+		goto out;
+
+	/* bin/NAME */
+	if (mkdir_in(&dir, staging, "bin", b->err) ||
+	    render(b, &data, "bin") ||
+	    write_file(dir.buf, b->spec.name, &data, 0755, b->err))
 		goto out;
 	r = 0;
 out:
 	relc_strbuf_release(&reldir);
 	relc_strbuf_release(&data);
 	relc_strbuf_release(&name);
+	relc_strbuf_release(&dir);
 	return r;
 }
 
@@ -400,6 +656,9 @@ fill_result(struct relc_build_result *res, const struct build *b)
 	res->otp_version = xdup_or_null(b->otp.version);
 	res->erts_vsn = xdup_or_null(b->otp.erts_vsn);
 	res->napps = b->nboot;
+	res->files = b->stats.files;
+	res->bytes = b->stats.bytes;
+	res->stripped = b->stats.stripped;
 	RELC_CALLOC_ARRAY(res->apps, b->nboot + 1);
 	for (i = 0; i < b->nboot; i++) {
 		res->apps[i].name = relc_xstrdup(b->boot[i].app->name);

@@ -41,12 +41,17 @@ pair(struct relc_arena *a, const char *tag, const struct relc_term *v)
 }
 
 static const struct relc_term *
-ebin_path(struct relc_arena *a, const struct relc_app *app)
+ebin_path(struct relc_arena *a, const struct relc_app *app, unsigned flags)
 {
 	struct relc_strbuf sb = RELC_STRBUF_INIT;
 	const struct relc_term *t;
 
-	relc_strbuf_addf(&sb, "$ROOT/lib/%s-%s/ebin", app->name, app->vsn);
+	if ((flags & RELC_SCRIPT_RELEASE_LIB) && app->origin != RELC_ORIGIN_OTP)
+		relc_strbuf_addf(&sb, "$RELEASE_LIB/%s-%s/ebin", app->name,
+				 app->vsn);
+	else
+		relc_strbuf_addf(&sb, "$ROOT/lib/%s-%s/ebin", app->name,
+				 app->vsn);
 	t = relc_term_string(a, sb.buf);
 	relc_strbuf_release(&sb);
 	return t;
@@ -218,7 +223,7 @@ relc_script_build(const struct relc_term **out, const char *name,
 	for (i = 0; i < napps; i++)
 		if (!strcmp(apps[i].app->name, "kernel") ||
 		    !strcmp(apps[i].app->name, "stdlib"))
-			push(&paths, ebin_path(a, apps[i].app));
+			push(&paths, ebin_path(a, apps[i].app, flags));
 	push(&in, pair(a, "path", path_set(a, &paths)));
 	push(&in, pair(a, "primLoad", otp->mandatory));
 	push(&in, relc_term_tuplev(a, 1, atom(a, "kernel_load_completed")));
@@ -227,7 +232,7 @@ relc_script_build(const struct relc_term **out, const char *name,
 	/* 2. every application's modules */
 	paths.n = 0;
 	for (i = 0; i < napps; i++) {
-		const struct relc_term *p = ebin_path(a, apps[i].app);
+		const struct relc_term *p = ebin_path(a, apps[i].app, flags);
 
 		push(&paths, p);
 		push(&in, pair(a, "path", relc_term_list(a, 1, &p)));

@@ -18,8 +18,16 @@ struct relc_names {
 	const struct relc_term **t;
 };
 
+/* Where an application was found. */
+enum relc_app_origin {
+	RELC_ORIGIN_PROJECT,	/* the project's build output or lib_dirs */
+	RELC_ORIGIN_ELIXIR,	/* the Elixir installation */
+	RELC_ORIGIN_OTP		/* the OTP installation's lib/ */
+};
+
 struct relc_app {
 	const char *name;	/* the application atom, UTF-8 */
+	enum relc_app_origin origin;
 	const char *vsn;	/* its vsn string, UTF-8 */
 	const char *path;	/* the .app file */
 	const char *ebin;	/* directory holding the .app */

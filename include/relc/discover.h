@@ -11,7 +11,8 @@
 
 #include <stddef.h>
 
-struct relc_app;
+#include "relc/appfile.h"
+
 struct relc_arena;
 struct relc_error;
 struct relc_strbuf;
@@ -30,7 +31,8 @@ void relc_appindex_free(struct relc_appindex *idx);
  * does not exist and `missing_ok`.
  */
 int relc_appindex_add(struct relc_appindex *idx, const char *dir,
-		      int missing_ok, struct relc_error *err);
+		      enum relc_app_origin origin, int missing_ok,
+		      struct relc_error *err);
 
 /*
  * Find application `name` (of version `vsn`, or the best one when NULL).

@@ -48,6 +48,9 @@ int relc_fs_mkdirs(const char *path, mode_t mode, struct relc_error *err);
 int relc_fs_list_dir(char ***names, size_t *n, const char *path,
 		     int missing_ok, struct relc_error *err);
 void relc_fs_free_names(char **names, size_t n);
+/* The same for an open directory (the descriptor stays open). */
+int relc_fs_list_dirfd(char ***names, size_t *n, int dirfd, const char *path,
+		       struct relc_error *err);
 
 /* rm -rf that never follows symbolic links.  A missing path is fine. */
 int relc_fs_remove_tree(const char *path, struct relc_error *err);

@@ -31,6 +31,7 @@ struct relc_build_result {
 	char *otp_version, *erts_vsn;
 	struct relc_build_app *apps;	/* in boot order */
 	size_t napps;
+	size_t files, bytes, stripped;	/* what was copied */
 };
 
 int relc_release_build(struct relc_build_result *res,

@@ -16,12 +16,19 @@ struct relc_term;
 
 enum relc_script_flags {
 	/* Leave out {apply, {c, erlangrc, []}}: no $HOME/.erlang at boot. */
-	RELC_SCRIPT_NO_DOT_ERLANG = 1 << 0
+	RELC_SCRIPT_NO_DOT_ERLANG = 1 << 0,
+	/*
+	 * Applications that are not OTP's are at "$RELEASE_LIB/APP-VSN/ebin"
+	 * (set with -boot_var at start), for a release that runs on the
+	 * target's own OTP, whose root is $ROOT.
+	 */
+	RELC_SCRIPT_RELEASE_LIB = 1 << 1
 };
 
 /*
  * The script {script, {Name, Vsn}, Instructions} for applications already
- * in boot order.  Paths are "$ROOT/lib/APP-VSN/ebin".  Pure.
+ * in boot order.  Paths are "$ROOT/lib/APP-VSN/ebin" (but see
+ * RELC_SCRIPT_RELEASE_LIB).  Pure.
  */
 int relc_script_build(const struct relc_term **out, const char *name,
 		      const char *vsn, const struct relc_bootapp *apps,

@@ -89,6 +89,10 @@ cmd_build(int argc, char **argv, struct relc_error *err)
 			printf("  %-24s %-12s %s\n", res.apps[i].name,
 			       res.apps[i].vsn, res.apps[i].type);
 	}
+	if (verbose)
+		printf("relc: copied %zu files (%zu bytes), stripped %zu BEAM "
+		       "files\n",
+		       res.files, res.bytes, res.stripped);
 	if (!quiet)
 		printf("relc: built %s %s (%s, OTP %s, erts %s, %zu "
 		       "applications) in %s\n",

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "relc/assemble.h"
 #include "relc/error.h"
 #include "relc/strbuf.h"
 
@@ -23,6 +24,30 @@ const struct relc_cmd relc_cmds[] = {
 	{ "help", cmd_help, "show help for relc or a command" },
 	{ NULL, NULL, NULL },
 };
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	relc_interrupted = 1;
+}
+
+/*
+ * SIGINT and SIGTERM stop a build at the next file, through the normal
+ * error path, which removes the staging directory.  (SIGKILL cannot be
+ * caught; the next build removes what such a build left.)
+ */
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 /* Make sure fds 0-2 are open, so that no file we open lands on them. */
 static void
@@ -60,6 +85,7 @@ main(int argc, char **argv)
 
 	check_fds();
 	signal(SIGPIPE, SIG_IGN);
+	catch_signals();
 	if (argc < 2) {
 		cmd_help(1, argv, &err);
 		return 2;

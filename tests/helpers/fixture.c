@@ -77,6 +77,43 @@ fixture_read(const char *dir, const char *rel, size_t *len)
 }
 
 void
+fixture_beam_bytes(struct relc_strbuf *out, const char *chunks)
+{
+	struct relc_strbuf body = RELC_STRBUF_INIT;
+	size_t i, n = strlen(chunks) / 4;
+
+	for (i = 0; i < n; i++) {
+		/* chunk i holds i + 1 bytes of its own first letter */
+		relc_strbuf_add(&body, chunks + 4 * i, 4);
+		relc_strbuf_add_be32(&body, (unsigned long)(i + 1));
+		relc_strbuf_addchars(&body, chunks[4 * i], i + 1);
+		relc_strbuf_addchars(&body, 0, (4 - (i + 1) % 4) % 4);
+	}
+	relc_strbuf_reset(out);
+	relc_strbuf_add(out, "FOR1", 4);
+	relc_strbuf_add_be32(out, (unsigned long)(body.len + 4));
+	relc_strbuf_add(out, "BEAM", 4);
+	relc_strbuf_add(out, body.buf, body.len);
+	relc_strbuf_release(&body);
+}
+
+void
+fixture_beam(const char *dir, const char *rel)
+{
+	struct relc_strbuf data = RELC_STRBUF_INIT, path = RELC_STRBUF_INIT;
+	struct relc_error err = RELC_ERROR_INIT;
+
+	fixture_write(dir, rel, "");
+	fixture_beam_bytes(&data, "AtU8CodeStrTImpTExpTLocTDbgiAttr");
+	relc_strbuf_addf(&path, "%s/%s", dir, rel);
+	assert_int_equal(relc_fs_write_atomic(path.buf, data.buf, data.len,
+					      0644, &err),
+			 0);
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&path);
+}
+
+void
 fixture_app(const char *dir, const char *rel, const char *name,
 	    const char *vsn, const char *deps)
 {
@@ -89,6 +126,9 @@ fixture_app(const char *dir, const char *rel, const char *name,
 			 "{applications, %s}]}.\n",
 			 name, name, vsn, name, deps);
 	fixture_write(dir, path.buf, text.buf);
+	relc_strbuf_reset(&path);
+	relc_strbuf_addf(&path, "%s/ebin/%s_m.beam", rel, name);
+	fixture_beam(dir, path.buf);
 	relc_strbuf_release(&path);
 	relc_strbuf_release(&text);
 }
@@ -128,7 +168,20 @@ fixture_fake_otp(const char *dir, const char *rel)
 		"  {progress, started}]}.\n");
 	relc_strbuf_reset(&p);
 	relc_strbuf_addf(&p, "%s/erts-13.1.5/bin/erlexec", rel);
-	fixture_write(dir, p.buf, "");
+	fixture_write(dir, p.buf, "#!/bin/sh\n");
+	relc_strbuf_reset(&sb);
+	relc_strbuf_addf(&sb, "%s/%s", dir, p.buf);
+	chmod(sb.buf, 0755);
+	relc_strbuf_reset(&sb);
+	relc_strbuf_reset(&p);
+	relc_strbuf_addf(&p, "%s/erts-13.1.5/bin/beam.smp", rel);
+	fixture_write(dir, p.buf, "ELF");
+	relc_strbuf_reset(&p);
+	relc_strbuf_addf(&p, "%s/erts-13.1.5/bin/dialyzer", rel);
+	fixture_write(dir, p.buf, "dev tool");
+	relc_strbuf_reset(&p);
+	relc_strbuf_addf(&p, "%s/erts-13.1.5/bin/start.src", rel);
+	fixture_write(dir, p.buf, "template");
 	relc_strbuf_reset(&p);
 	relc_strbuf_addf(&p, "%s/lib/kernel-8.5.3", rel);
 	fixture_app(dir, p.buf, "kernel", "8.5.3", "[]");

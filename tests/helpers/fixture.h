@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+struct relc_strbuf;
+
 /* cmocka setup/teardown: *state becomes the temporary directory's path. */
 int fixture_tmpdir_setup(void **state);
 int fixture_tmpdir_teardown(void **state);
@@ -30,4 +32,15 @@ char *fixture_fake_otp(const char *dir, const char *rel);
 /* An application DIR/REL/ebin/NAME.app with the given vsn and deps. */
 void fixture_app(const char *dir, const char *rel, const char *name,
 		 const char *vsn, const char *deps);
+#endif
+
+#ifndef RELC_TEST_FIXTURE_BEAM
+#define RELC_TEST_FIXTURE_BEAM
+/*
+ * A synthetic BEAM file: the FOR1/BEAM container with the chunks named in
+ * `chunks` (four-letter ids, concatenated: "AtU8CodeDbgi..."), each holding
+ * a few bytes.  Enough for the stripper; not loadable code.
+ */
+void fixture_beam_bytes(struct relc_strbuf *out, const char *chunks);
+void fixture_beam(const char *dir, const char *rel);
 #endif

@@ -1,6 +1,6 @@
 #!/usr/bin/env escript
 %% -*- erlang -*-
-%%! -noshell
+%%! -noshell +fnu
 %%
 %% The oracle side of relc's boot-script tests: OTP's own systools.
 %%
@@ -9,13 +9,15 @@
 %%       PROJECT_DIR/_build/prod/lib/NAME/ebin: the .app file exactly as
 %%       given, and a compiled module for every module it lists.
 %%
-%%   oracle.escript check RELEASE_DIR LIBDIR...
-%%       RELEASE_DIR is releases/VSN of a release relc built.  Run
-%%       systools:make_script on relc's NAME.rel (and on the .rel files of
-%%       start_clean and no_dot_erlang derived from it) with the
-%%       applications in LIBDIR/*/ebin, and require that every .boot relc
-%%       wrote is byte-identical to systools', decodes to the same term,
-%%       and that relc's start.script consults to systools' script.
+%%   oracle.escript check RELEASE_ROOT [LIBDIR...]
+%%       RELEASE_ROOT is a release relc built.  Run systools:make_script
+%%       on its releases/VSN/NAME.rel (and on the .rel files of start_clean
+%%       and no_dot_erlang derived from it) with the applications the
+%%       release holds in RELEASE_ROOT/lib (and LIBDIR/*/ebin), and require
+%%       that every .boot relc wrote is byte-identical to systools',
+%%       decodes to the same term, and that relc's start.script consults
+%%       to systools' script.  A release without erts-VSN/ runs on the
+%%       target's OTP: its own applications are at $RELEASE_LIB.
 %%
 %%   oracle.escript fail REL_FILE LIBDIR...
 %%       Require that systools:make_script fails on REL_FILE, and print
@@ -29,8 +31,8 @@ main(["gen", CaseDir, Project]) ->
     lists:foreach(fun(A) -> act(Project, Lib, A) end, Actions),
     io:format("generated ~b applications~n",
               [length([A || {application, _, _} = A <- Actions])]);
-main(["check", RelDir | LibDirs]) ->
-    check(RelDir, LibDirs);
+main(["check", Root | LibDirs]) ->
+    check(Root, LibDirs);
 main(["fail", RelFile | LibDirs]) ->
     Path = paths(LibDirs),
     Tmp = tmpdir(),
@@ -66,14 +68,17 @@ paths(LibDirs) ->
 
 %% An entry of apps.config is an application term (written to
 %% _build/prod/lib/NAME/ebin), {place, Dir, App} (written to
-%% Dir/NAME-VSN/ebin), {file, Path, Bytes} (any file, bytes as given), or
-%% a generator of many applications.
+%% Dir/NAME-VSN/ebin), {file, Path, Bytes} (any file, bytes as given),
+%% {beam, Dir, Module} (a compiled module), or a generator of many
+%% applications.
 expand({application, _, _} = App) ->
     [App];
 expand({place, _, _} = P) ->
     [P];
 expand({file, _, _} = F) ->
     [F];
+expand({beam, _, _} = B) ->
+    [B];
 expand({chain, Prefix, N}) ->
     %% Prefix1 uses nothing; PrefixK uses Prefix(K-1).
     [gen_app(name(Prefix, K),
@@ -108,6 +113,10 @@ act(Project, _Lib, {place, Dir, {application, Name, Props} = App}) ->
     Vsn = proplists:get_value(vsn, Props),
     write_app(filename:join([Project, Dir, atom_to_list(Name) ++ "-" ++ Vsn]),
               App);
+act(Project, _Lib, {beam, Dir, Mod}) ->
+    Ebin = filename:join(Project, Dir),
+    ok = filelib:ensure_dir(filename:join(Ebin, "x")),
+    write_beam(Ebin, Mod);
 act(Project, _Lib, {file, Path, Bytes}) ->
     File = filename:join(Project, Path),
     ok = filelib:ensure_dir(File),
@@ -135,25 +144,31 @@ write_beam(Ebin, Mod) ->
 
 %% ---- comparing with systools -------------------------------------------
 
-check(RelDir, LibDirs) ->
-    Path = paths(LibDirs),
+check(Root, LibDirs) ->
+    Lib = filename:join(Root, "lib"),
+    Path = paths([Lib | LibDirs]),
+    Vars = case filelib:wildcard(filename:join(Root, "erts-*")) of
+               [] -> [{variables, [{"RELEASE_LIB", Lib}]}];
+               _ -> []
+           end,
+    [RelDir] = [D || D <- filelib:wildcard(filename:join([Root, "releases", "*"])),
+                     filelib:is_dir(D)],
     [RelFile] = filelib:wildcard(filename:join(RelDir, "*.rel")),
     {ok, [{release, {Name, Vsn}, Erts, Apps} = Rel]} = file:consult(RelFile),
     Tmp = tmpdir(),
+    Make = fun(Base, R) -> make(Tmp, Base, R, Path, Vars) end,
     %% start: the release as relc wrote it
-    Start = make(Tmp, "start", Rel, Path),
+    Start = Make("start", Rel),
     compare_boot(filename:join(RelDir, "start.boot"), Start ++ ".boot"),
     compare_script(filename:join(RelDir, "start.script"), Start ++ ".script"),
     %% start_clean: everything loaded, only kernel and stdlib started
     Clean = [clean(A) || A <- Apps],
-    CleanFile = make(Tmp, "start_clean",
-                     {release, {Name, Vsn}, Erts, Clean}, Path),
+    CleanFile = Make("start_clean", {release, {Name, Vsn}, Erts, Clean}),
     compare_boot(filename:join(RelDir, "start_clean.boot"),
                  CleanFile ++ ".boot"),
     %% no_dot_erlang: kernel and stdlib
     Min = [A || A <- Apps, lists:member(element(1, A), [kernel, stdlib])],
-    MinFile = make(Tmp, "no_dot_erlang", {release, {Name, Vsn}, Erts, Min},
-                   Path),
+    MinFile = Make("no_dot_erlang", {release, {Name, Vsn}, Erts, Min}),
     compare_boot(filename:join(RelDir, "no_dot_erlang.boot"),
                  MinFile ++ ".boot"),
     io:format("identical: start.boot, start.script, start_clean.boot and "
@@ -168,11 +183,11 @@ clean_type(A, _) when A =:= kernel; A =:= stdlib -> permanent;
 clean_type(_, none) -> none;
 clean_type(_, _) -> load.
 
-make(Tmp, Base, Rel, Path) ->
+make(Tmp, Base, Rel, Path, Vars) ->
     File = filename:join(Tmp, Base),
     ok = file:write_file(File ++ ".rel", io_lib:format("~tp.~n", [Rel])),
     case systools:make_script(File, [silent, no_dot_erlang, {path, Path},
-                                     {outdir, Tmp}]) of
+                                     {outdir, Tmp} | Vars]) of
         {ok, _, _} -> File;
         {error, Mod, Reason} ->
             fail("systools failed on ~ts: ~ts", [Base, Mod:format_error(Reason)])

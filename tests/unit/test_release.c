@@ -6,6 +6,7 @@
 
 #include <setjmp.h>
 #include <cmocka.h>
+#include <sys/stat.h>
 
 #include "fixture.h"
 #include "relc/arena.h"
@@ -37,7 +38,8 @@ project(const char *dir, const char *version)
 }
 
 static int
-build(const char *dir, struct relc_build_result *res, struct relc_error *err)
+build_with_path(const char *dir, const char *path_env,
+		struct relc_build_result *res, struct relc_error *err)
 {
 	struct relc_strbuf p = RELC_STRBUF_INIT;
 	struct relc_build_opts opts;
@@ -46,10 +48,16 @@ build(const char *dir, struct relc_build_result *res, struct relc_error *err)
 	relc_strbuf_addf(&p, "%s/proj", dir);
 	memset(&opts, 0, sizeof(opts));
 	opts.project_dir = p.buf;
-	opts.path_env = "/nonexistent"; /* no erl, no elixir */
+	opts.path_env = path_env;
 	r = relc_release_build(res, &opts, err);
 	relc_strbuf_release(&p);
 	return r;
+}
+
+static int
+build(const char *dir, struct relc_build_result *res, struct relc_error *err)
+{
+	return build_with_path(dir, "/nonexistent", res, err); /* no erl */
 }
 
 static void
@@ -97,6 +105,154 @@ test_builds_release_files(void **state)
 			    NULL);
 	assert_non_null(boot);
 	free(boot);
+}
+
+static int
+is_executable(const char *dir, const char *rel)
+{
+	struct relc_strbuf p = RELC_STRBUF_INIT;
+	struct stat st;
+	int r;
+
+	relc_strbuf_addf(&p, "%s/%s", dir, rel);
+	r = stat(p.buf, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 0777) == 0755;
+	relc_strbuf_release(&p);
+	return r;
+}
+
+static void
+assert_file(const char *dir, const char *rel, const char *want)
+{
+	char *got = fixture_read(dir, rel, NULL);
+
+	if (!got)
+		fail_msg("%s is missing", rel);
+	if (want)
+		assert_string_equal(got, want);
+	free(got);
+}
+
+/* [{release, "app", "0.3.0", "13.1.5", [...{dep, "1.0.0", Dir}...], permanent}] */
+static void
+assert_releases(const char *text)
+{
+	struct relc_arena arena = RELC_ARENA_INIT;
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_strbuf flat = RELC_STRBUF_INIT;
+	const struct relc_term **t;
+	size_t n;
+
+	assert_int_equal(relc_term_parse(&t, &n, text, strlen(text), 0, &arena,
+					 &err),
+			 0);
+	assert_int_equal(n, 1);
+	relc_term_print_flat(&flat, t[0]);
+	assert_string_equal(flat.buf,
+			    "[{release,\"app\",\"0.3.0\",\"13.1.5\","
+			    "[{kernel,\"8.5.3\",\"./lib/kernel-8.5.3\"},"
+			    "{stdlib,\"4.2\",\"./lib/stdlib-4.2\"},"
+			    "{sasl,\"4.2\",\"./lib/sasl-4.2\"},"
+			    "{dep,\"1.0.0\",\"./lib/dep-1.0.0\"},"
+			    "{app,\"0.3.0\",\"./lib/app-0.3.0\"}],"
+			    "permanent}]");
+	relc_strbuf_release(&flat);
+	relc_arena_release(&arena);
+}
+
+static void
+test_release_tree(void **state)
+{
+	const char *dir = *state;
+	struct relc_build_result res;
+	struct relc_error err = RELC_ERROR_INIT;
+	char *text;
+
+	project(dir, "0.3.0");
+	fixture_write(dir, "proj/config/vm.args", "+Q 1000\n");
+	if (build(dir, &res, &err))
+		fail_msg("build failed: %s", err.msg.buf);
+	relc_build_result_release(&res);
+#define REL "proj/_build/prod/rel/app/"
+	assert_true(is_executable(dir, REL "bin/app"));
+	assert_true(is_executable(dir, REL "erts-13.1.5/bin/erl"));
+	assert_true(is_executable(dir, REL "erts-13.1.5/bin/erlexec"));
+	assert_null(fixture_read(dir, REL "erts-13.1.5/bin/dialyzer", NULL));
+	assert_file(dir, REL "releases/start_erl.data", "13.1.5 0.3.0");
+	assert_file(dir, REL "releases/0.3.0/sys.config", "[].\n");
+	assert_file(dir, REL "releases/0.3.0/vm.args", "+Q 1000\n");
+	assert_file(dir, REL "lib/kernel-8.5.3/ebin/kernel.app", NULL);
+	assert_file(dir, REL "lib/dep-1.0.0/ebin/dep_m.beam", NULL);
+	assert_file(dir, REL "lib/app-0.3.0/ebin/app.app", NULL);
+	text = fixture_read(dir, REL "releases/RELEASES", NULL);
+	assert_releases(text);
+	free(text);
+	text = fixture_read(dir, REL "bin/app", NULL);
+	assert_non_null(strstr(text, "RELEASE_NAME='app'\n"));
+	assert_non_null(strstr(text, "RELC_ERTS_INCLUDED='true'\n"));
+	free(text);
+
+	/* a project's own template wins, and a bad one is an error */
+	fixture_write(dir, "proj/rel/templates/bin",
+		      "#!/bin/sh\necho {{release_name}} {{release_vsn}}\n");
+	assert_int_equal(build(dir, &res, &err), 0);
+	relc_build_result_release(&res);
+	assert_file(dir, REL "bin/app", "#!/bin/sh\necho 'app' '0.3.0'\n");
+	fixture_write(dir, "proj/rel/templates/bin", "#!/bin/sh\n{{oops}}\n");
+	assert_int_equal(build(dir, &res, &err), -1);
+	assert_string_equal(err.msg.buf, "unknown template variable 'oops'");
+	assert_int_equal(err.line, 2);
+	relc_error_release(&err);
+#undef REL
+}
+
+static void
+test_without_erts(void **state)
+{
+	const char *dir = *state;
+	struct relc_build_result res;
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_strbuf erl_path = RELC_STRBUF_INIT;
+	char *text;
+
+	project(dir, "1.0.0");
+	fixture_write(dir, "proj/rel/relc.yaml",
+		      "releases:\n  app:\n    version: \"1.0.0\"\n"
+		      "    include_erts: ../otp\n"
+		      "environments:\n  prod:\n    include_erts: false\n");
+	fixture_write(dir, "proj/config/sys.config", "[{app, [{k, v}]}].\n");
+	/* without ERTS, the OTP is the one of the erl on PATH */
+	relc_strbuf_addf(&erl_path, "/nonexistent:%s/otp/bin", dir);
+	if (build_with_path(dir, erl_path.buf, &res, &err))
+		fail_msg("build failed: %s", err.msg.buf);
+	relc_build_result_release(&res);
+	assert_null(fixture_read(dir, "proj/_build/prod/rel/app/lib/kernel-8.5.3/"
+				      "ebin/kernel.app",
+				 NULL));
+	assert_null(fixture_read(dir, "proj/_build/prod/rel/app/releases/"
+				      "RELEASES",
+				 NULL));
+	assert_file(dir, "proj/_build/prod/rel/app/lib/app-0.3.0/ebin/app.app",
+		    NULL);
+	assert_file(dir, "proj/_build/prod/rel/app/releases/1.0.0/sys.config",
+		    "[{app, [{k, v}]}].\n");
+	text = fixture_read(dir, "proj/_build/prod/rel/app/releases/1.0.0/"
+				 "start.script",
+			    NULL);
+	assert_non_null(strstr(text, "\"$RELEASE_LIB/app-0.3.0/ebin\""));
+	assert_non_null(strstr(text, "\"$ROOT/lib/kernel-8.5.3/ebin\""));
+	free(text);
+	text = fixture_read(dir, "proj/_build/prod/rel/app/bin/app", NULL);
+	assert_non_null(strstr(text, "RELC_OTP_APPS='kernel-8.5.3 stdlib-4.2 "
+				     "sasl-4.2'\n"));
+	free(text);
+
+	fixture_write(dir, "proj/config/sys.config", "[{app, []}].\n{extra}.\n");
+	assert_int_equal(build_with_path(dir, erl_path.buf, &res, &err), -1);
+	assert_string_equal(err.msg.buf, "sys.config must hold one term: a list "
+					 "of {Application, [{Key, Value}]}");
+	assert_int_equal(err.line, 2);
+	relc_error_release(&err);
 }
 
 static void
@@ -172,6 +328,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			test_config_errors_name_the_place, fixture_tmpdir_setup,
 			fixture_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_release_tree,
+						fixture_tmpdir_setup,
+						fixture_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_without_erts,
+						fixture_tmpdir_setup,
+						fixture_tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
