@@ -51,6 +51,6 @@ for target in term config etf; do
 done
 
 step "shellcheck"
-shellcheck scripts/*.sh .ci/run
+shellcheck scripts/*.sh bench/*.sh .ci/run
 
 printf '\nall checks passed\n'

@@ -1,13 +1,15 @@
 #!/bin/sh
 # The main job: compile examples/hello with rebar3, assemble its release
-# with relc, show the boot script relc wrote, and show that it is the one
-# OTP's own systools:make_script writes, byte for byte.
+# with relc, check its boot script against OTP's own systools, then run
+# it: start it in the background, ping it, call into its gen_server,
+# evaluate an expression, and stop it.
 #
 # usage: scripts/demo.sh [PATH/TO/relc]
 set -eu
 
 cd "$(dirname "$0")/.."
-relc=$(cd "$(dirname "${1:-build/release/relc}")" && pwd)/$(basename "${1:-build/release/relc}")
+relc_arg=${1:-build/release/relc}
+relc=$(cd "$(dirname "$relc_arg")" && pwd)/$(basename "$relc_arg")
 oracle=$(pwd)/tests/oracle/oracle.escript
 
 cd examples/hello
@@ -16,12 +18,32 @@ rebar3 compile
 
 printf '\n=== relc build\n'
 "$relc" build -v
+release=$(pwd)/_build/prod/rel/hello
 
-reldir=_build/prod/rel/hello/releases/0.1.0
-printf '\n=== %s/hello.rel\n' "$reldir"
-cat "$reldir/hello.rel"
-printf '\n=== %s/start.script (the text form of start.boot)\n' "$reldir"
-cat "$reldir/start.script"
+printf '\n=== %s/releases/0.1.0/hello.rel\n' "$release"
+cat "$release/releases/0.1.0/hello.rel"
+printf '\n=== the boot script, against systools:make_script\n'
+"$oracle" check "$release"
 
-printf '\n=== the same release through systools:make_script\n'
-"$oracle" check _build/prod/rel/hello
+# A node name of our own on loopback, stopped whatever happens.
+RELEASE_DISTRIBUTION=name
+RELEASE_NODE=hello_demo_$$@127.0.0.1
+ERL_EPMD_ADDRESS=127.0.0.1
+export RELEASE_DISTRIBUTION RELEASE_NODE ERL_EPMD_ADDRESS
+trap '"$release/bin/hello" stop >/dev/null 2>&1 || true' EXIT
+
+run() {
+	printf '\n$ bin/hello %s\n' "$*"
+	"$release/bin/hello" "$@"
+}
+
+printf '\n=== running the release\n'
+run start
+run ping
+run pid
+run rpc hello_server greet '"relc"'
+run rpc 'hello_server:count().'
+run eval 'lists:sum(lists:seq(1, 10))'
+run describe
+run stop
+printf '\nthe release built, booted, answered and stopped\n'

@@ -10,7 +10,7 @@ packages="build-essential cmake ninja-build pkg-config
 libyaml-dev libarchive-dev zlib1g-dev libcmocka-dev
 clang libclang-rt-14-dev python3 shellcheck
 erlang-nox erlang-dev elixir rebar3
-erlang-jiffy erlang-cowlib erlang-lager"
+erlang-jiffy erlang-cowlib erlang-lager hyperfine time util-linux"
 
 if [ "$(id -u)" -eq 0 ]; then
 	sudo=""
