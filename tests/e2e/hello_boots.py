@@ -9,8 +9,10 @@ import signal
 import subprocess
 import time
 
-from relc_e2e import (Failure, alive, check, compile_hello, main, run,
+from relc_e2e import (TOP, Failure, alive, check, compile_hello, main, run,
                       unique, wait_gone)
+
+ORACLE = os.path.join(TOP, "tests", "oracle", "oracle.escript")
 
 
 def on_tty(script, command, env, *keys):
@@ -42,6 +44,10 @@ def test(ws):
              os.path.join(built, "erts-13.1.5", "bin", "erl")
              if os.path.isdir(os.path.join(built, "erts-13.1.5"))
              else os.path.join(built, "bin", "hello")])
+
+    # every BEAM file was stripped, and still loads
+    p = run([ORACLE, "stripped", built])
+    check(p.stdout.endswith("have no abstract code\n"), "%s", p.stdout)
 
     # another place, with a space in its path
     root = ws.path("deploy dir", "hello")
@@ -85,9 +91,21 @@ def test(ws):
     p = ws.bin(root, "hello", "eval", "whereis(hello_server)", env=env)
     check(p.stdout == "undefined\n",
           "eval started the applications: %r", p.stdout)
+    p = ws.bin(root, "hello", "rpc", "release_handler:which_releases()",
+               env=env)
+    check(p.stdout.startswith('[{"hello","0.1.0",') and
+          "permanent}]" in p.stdout,
+          "release_handler does not read RELEASES: %s", p.stdout)
     p = ws.bin(root, "hello", "describe", env=env)
     check("running:       yes, pid %d" % pid in p.stdout, "describe: %s",
           p.stdout)
+
+    # the release's own erl works where the release was moved to
+    erl = os.path.join(root, "erts-13.1.5", "bin", "erl")
+    p = run([erl, "-noshell", "-eval",
+             'io:format("~ts", [code:root_dir()]), halt().'],
+            env=dict(env, PATH=ws.no_erlang_path()), cwd="/")
+    check(p.stdout == root, "erts/bin/erl runs from %r", p.stdout)
 
     # through a symbolic link, from another directory
     link = ws.path("links", "hello-link")

@@ -19,6 +19,11 @@
 %%       to systools' script.  A release without erts-VSN/ runs on the
 %%       target's OTP: its own applications are at $RELEASE_LIB.
 %%
+%%   oracle.escript stripped RELEASE_ROOT
+%%       Require that every BEAM file in RELEASE_ROOT/lib loads (as
+%%       erlang:prepare_loading/2 judges it) and has no abstract code left,
+%%       and print how many there were.
+%%
 %%   oracle.escript fail REL_FILE LIBDIR...
 %%       Require that systools:make_script fails on REL_FILE, and print
 %%       its error.
@@ -33,6 +38,11 @@ main(["gen", CaseDir, Project]) ->
               [length([A || {application, _, _} = A <- Actions])]);
 main(["check", Root | LibDirs]) ->
     check(Root, LibDirs);
+main(["stripped", Root]) ->
+    Beams = filelib:wildcard(filename:join([Root, "lib", "*", "ebin", "*.beam"])),
+    [check_stripped(B) || B <- Beams],
+    io:format("~b BEAM files load and have no abstract code~n",
+              [length(Beams)]);
 main(["fail", RelFile | LibDirs]) ->
     Path = paths(LibDirs),
     Tmp = tmpdir(),
@@ -48,6 +58,24 @@ main(["fail", RelFile | LibDirs]) ->
 main(_) ->
     io:format(standard_error, "usage: see the comment at the top~n", []),
     halt(2).
+
+check_stripped(File) ->
+    {ok, Bin} = file:read_file(File),
+    Mod = list_to_atom(filename:basename(File, ".beam")),
+    case erlang:prepare_loading(Mod, Bin) of
+        {error, Why} -> fail("~ts does not load: ~p", [File, Why]);
+        _Prepared -> ok
+    end,
+    case beam_lib:chunks(Bin, [abstract_code]) of
+        {ok, {Mod, [{abstract_code, no_abstract_code}]}} -> ok;
+        Other -> fail("~ts still has abstract code: ~P", [File, Other, 5])
+    end,
+    case beam_lib:chunks(Bin, ["Dbgi", "Docs", "CInf"], [allow_missing_chunks]) of
+        {ok, {Mod, Chunks}} ->
+            [fail("~ts still has its ~s chunk", [File, Id])
+             || {Id, Data} <- Chunks, Data =/= missing_chunk];
+        Error -> fail("~ts: ~p", [File, Error])
+    end.
 
 fail(Fmt, Args) ->
     io:format(standard_error, "oracle: " ++ Fmt ++ "~n", Args),
