@@ -253,6 +253,7 @@ test_without_erts(void **state)
 					 "of {Application, [{Key, Value}]}");
 	assert_int_equal(err.line, 2);
 	relc_error_release(&err);
+	relc_strbuf_release(&erl_path);
 }
 
 static void
