@@ -52,9 +52,8 @@ copy_fd(int in, int out, off_t size, const char *src, const char *dst,
 	int fast = 1;
 
 	while (fast && done < size) {
-		ssize_t n = (ssize_t)syscall(SYS_copy_file_range, in, NULL,
-					     out, NULL, (size_t)(size - done),
-					     0u);
+		ssize_t n = (ssize_t)syscall(SYS_copy_file_range, in, NULL, out,
+					     NULL, (size_t)(size - done), 0u);
 
 		if (n > 0) {
 			done += n;
@@ -107,7 +106,7 @@ copy_open_file(int in, const struct stat *st, int dst_dirfd, const char *name,
 		return relc_error_errno(err, "cannot create '%s'", dst);
 	if (strip && len > 5 && !strcmp(name + len - 5, ".beam")) {
 		struct relc_strbuf data = RELC_STRBUF_INIT,
-				  stripped = RELC_STRBUF_INIT;
+				   stripped = RELC_STRBUF_INIT;
 
 		if ((size_t)st->st_size > MAX_BEAM_FILE) {
 			r = relc_error_set(err, RELC_EAPP,
@@ -125,7 +124,7 @@ copy_open_file(int in, const struct stat *st, int dst_dirfd, const char *name,
 					continue;
 				if (n < 0) {
 					r = relc_error_errno(
-						err, "cannot read '%s'", src);
+					    err, "cannot read '%s'", src);
 					break;
 				}
 				if (!n)
@@ -136,8 +135,8 @@ copy_open_file(int in, const struct stat *st, int dst_dirfd, const char *name,
 		if (!r)
 			r = relc_beam_strip(&stripped, data.buf, data.len, src,
 					    err);
-		if (!r && relc_fs_write_all(out, stripped.buf, stripped.len) <
-				  0)
+		if (!r &&
+		    relc_fs_write_all(out, stripped.buf, stripped.len) < 0)
 			r = relc_error_errno(err, "cannot write '%s'", dst);
 		if (!r) {
 			stats->stripped++;
@@ -182,6 +181,75 @@ link_error(int dirfd, const char *name, const char *path,
 			      target);
 }
 
+/*
+ * Open SFD/name (following symbolic links, without blocking on a FIFO) and
+ * fstat it.  Returns the descriptor, or -1 with the error set: a dangling
+ * link and a loop say so.
+ */
+static int
+open_source(int sfd, const char *name, const char *path, struct stat *st,
+	    struct relc_error *err)
+{
+	int in = openat(sfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (in < 0) {
+		if (errno == ENOENT || errno == ELOOP)
+			return link_error(sfd, name, path, err);
+		return relc_error_errno(err, "cannot open '%s'", path);
+	}
+	if (fstat(in, st) < 0) {
+		relc_error_errno(err, "cannot stat '%s'", path);
+		close(in);
+		return -1;
+	}
+	if (S_ISREG(st->st_mode) && fcntl(in, F_SETFL, 0) < 0) {
+		relc_error_errno(err, "cannot use '%s'", path);
+		close(in);
+		return -1;
+	}
+	return in;
+}
+
+/*
+ * Copy the regular files among `names` from SFD (path src) to DFD (path
+ * dst), skipping those `skip` names and whatever is not a regular file.
+ */
+static int
+copy_files(int sfd, const char *src, int dfd, const char *dst, char **names,
+	   size_t n, int (*skip)(const char *), int strip,
+	   struct relc_assemble_stats *stats, struct relc_error *err)
+{
+	struct relc_strbuf s = RELC_STRBUF_INIT, d = RELC_STRBUF_INIT;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < n && !r; i++) {
+		struct stat st;
+		int in;
+
+		if (skip && skip(names[i]))
+			continue;
+		if ((r = check_interrupt(err)))
+			break;
+		relc_strbuf_reset(&s);
+		relc_strbuf_addf(&s, "%s/%s", src, names[i]);
+		relc_strbuf_reset(&d);
+		relc_strbuf_addf(&d, "%s/%s", dst, names[i]);
+		in = open_source(sfd, names[i], s.buf, &st, err);
+		if (in < 0) {
+			r = -1;
+			break;
+		}
+		if (S_ISREG(st.st_mode))
+			r = copy_open_file(in, &st, dfd, names[i], s.buf, d.buf,
+					   strip, stats, err);
+		close(in);
+	}
+	relc_strbuf_release(&s);
+	relc_strbuf_release(&d);
+	return r;
+}
+
 struct walk {
 	const struct relc_assemble_opts *opts;
 	struct relc_assemble_stats *stats;
@@ -215,18 +283,12 @@ copy_tree(struct walk *w, int sfd, const char *src, int dfd, const char *dst)
 		relc_strbuf_addf(&s, "%s/%s", src, names[i]);
 		relc_strbuf_reset(&d);
 		relc_strbuf_addf(&d, "%s/%s", dst, names[i]);
-		in = openat(sfd, names[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		in = open_source(sfd, names[i], s.buf, &st, w->err);
 		if (in < 0) {
-			r = (errno == ENOENT || errno == ELOOP)
-				    ? link_error(sfd, names[i], s.buf, w->err)
-				    : relc_error_errno(w->err,
-						       "cannot open '%s'", s.buf);
+			r = -1;
 			break;
 		}
-		if (fstat(in, &st) < 0) {
-			r = relc_error_errno(w->err, "cannot stat '%s'", s.buf);
-		} else if (S_ISREG(st.st_mode)) {
-			fcntl(in, F_SETFL, 0);
+		if (S_ISREG(st.st_mode)) {
 			r = copy_open_file(in, &st, dfd, names[i], s.buf, d.buf,
 					   0, w->stats, w->err);
 		} else if (S_ISDIR(st.st_mode)) {
@@ -248,12 +310,12 @@ copy_tree(struct walk *w, int sfd, const char *src, int dfd, const char *dst)
 						   "%d directories deep",
 						   s.buf, MAX_DEPTH);
 			} else if (mkdirat(dfd, names[i], 0700) < 0) {
-				r = relc_error_errno(w->err,
-						     "cannot create '%s'", d.buf);
+				r = relc_error_errno(
+				    w->err, "cannot create '%s'", d.buf);
 			} else if ((sub = openat(dfd, names[i],
 						 O_RDONLY | O_DIRECTORY |
-							 O_NOFOLLOW |
-							 O_CLOEXEC)) < 0) {
+						     O_NOFOLLOW | O_CLOEXEC)) <
+				   0) {
 				r = relc_error_errno(w->err, "cannot open '%s'",
 						     d.buf);
 			} else {
@@ -262,11 +324,10 @@ copy_tree(struct walk *w, int sfd, const char *src, int dfd, const char *dst)
 				w->depth++;
 				r = copy_tree(w, in, s.buf, sub, d.buf);
 				w->depth--;
-				if (!r && fchmod(sub, file_mode(&st) | 0700) <
-						  0)
+				if (!r &&
+				    fchmod(sub, file_mode(&st) | 0700) < 0)
 					r = relc_error_errno(
-						w->err, "cannot chmod '%s'",
-						d.buf);
+					    w->err, "cannot chmod '%s'", d.buf);
 				close(sub);
 			}
 		} else {
@@ -309,8 +370,8 @@ copy_subdir(struct walk *w, const char *src_root, const char *dst_root,
 		goto out;
 	}
 	if (mkdir(d.buf, 0700) < 0 ||
-	    (dfd = open(d.buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					O_CLOEXEC)) < 0) {
+	    (dfd = open(d.buf,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		r = relc_error_errno(w->err, "cannot create '%s'", d.buf);
 		goto out;
 	}
@@ -345,8 +406,7 @@ has_name(char **names, size_t n, const char *name)
 static int
 copy_ebin(struct walk *w, const struct relc_app *app, const char *dst)
 {
-	struct relc_strbuf s = RELC_STRBUF_INIT, d = RELC_STRBUF_INIT,
-			  beam = RELC_STRBUF_INIT;
+	struct relc_strbuf d = RELC_STRBUF_INIT, beam = RELC_STRBUF_INIT;
 	char **names = NULL;
 	size_t n = 0, i;
 	int sfd, dfd = -1, r = -1;
@@ -370,54 +430,20 @@ copy_ebin(struct walk *w, const struct relc_app *app, const char *dst)
 	}
 	relc_strbuf_addf(&d, "%s/ebin", dst);
 	if (mkdir(d.buf, 0755) < 0 ||
-	    (dfd = open(d.buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				       O_CLOEXEC)) < 0) {
+	    (dfd = open(d.buf,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		relc_error_errno(w->err, "cannot create '%s'", d.buf);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		struct stat st;
-		int in;
-
-		if (check_interrupt(w->err))
-			goto out;
-		relc_strbuf_reset(&s);
-		relc_strbuf_addf(&s, "%s/%s", app->ebin, names[i]);
-		in = openat(sfd, names[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		if (in < 0) {
-			if (errno == ENOENT || errno == ELOOP)
-				link_error(sfd, names[i], s.buf, w->err);
-			else
-				relc_error_errno(w->err, "cannot open '%s'",
-						 s.buf);
-			goto out;
-		}
-		if (fstat(in, &st) < 0) {
-			relc_error_errno(w->err, "cannot stat '%s'", s.buf);
-			close(in);
-			goto out;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			close(in);
-			continue;
-		}
-		fcntl(in, F_SETFL, 0);
-		relc_strbuf_reset(&beam);
-		relc_strbuf_addf(&beam, "%s/%s", d.buf, names[i]);
-		r = copy_open_file(in, &st, dfd, names[i], s.buf, beam.buf,
-				   w->opts->strip_beams, w->stats, w->err);
-		close(in);
-		if (r)
-			goto out;
-		r = -1;
-	}
+	if (copy_files(sfd, app->ebin, dfd, d.buf, names, n, NULL,
+		       w->opts->strip_beams, w->stats, w->err))
+		goto out;
 	r = 0;
 out:
 	close(sfd);
 	if (dfd >= 0)
 		close(dfd);
 	relc_fs_free_names(names, n);
-	relc_strbuf_release(&s);
 	relc_strbuf_release(&d);
 	relc_strbuf_release(&beam);
 	return r;
@@ -447,8 +473,9 @@ relc_assemble_app(const struct relc_app *app, const char *lib_dir,
 	if (copy_ebin(&w, app, dst.buf) ||
 	    copy_subdir(&w, app->dir, dst.buf, "priv"))
 		goto out;
-	if (opts->include_src && (copy_subdir(&w, app->dir, dst.buf, "src") ||
-				  copy_subdir(&w, app->dir, dst.buf, "include")))
+	if (opts->include_src &&
+	    (copy_subdir(&w, app->dir, dst.buf, "src") ||
+	     copy_subdir(&w, app->dir, dst.buf, "include")))
 		goto out;
 	r = 0;
 out:
@@ -461,8 +488,8 @@ static int
 erts_excluded(const char *name)
 {
 	static const char *const skip[] = {
-		"ct_run", "dialyzer", "typer", "erlc", "yielding_c_fun", "erl",
-		"erl.src",
+	    "ct_run",	      "dialyzer", "typer",   "erlc",
+	    "yielding_c_fun", "erl",	  "erl.src",
 	};
 	size_t i, len = strlen(name);
 
@@ -474,22 +501,21 @@ erts_excluded(const char *name)
 }
 
 int
-relc_assemble_erts(const char *otp_root, const char *erts_vsn,
-		   const char *dest, struct relc_assemble_stats *stats,
-		   struct relc_error *err)
+relc_assemble_erts(const char *otp_root, const char *erts_vsn, const char *dest,
+		   struct relc_assemble_stats *stats, struct relc_error *err)
 {
-	struct relc_strbuf s = RELC_STRBUF_INIT, d = RELC_STRBUF_INIT,
-			  f = RELC_STRBUF_INIT, g = RELC_STRBUF_INIT;
+	struct relc_strbuf s = RELC_STRBUF_INIT, d = RELC_STRBUF_INIT;
 	char **names = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int sfd = -1, dfd = -1, r = -1;
 
 	relc_strbuf_addf(&s, "%s/erts-%s/bin", otp_root, erts_vsn);
 	relc_strbuf_addf(&d, "%s/erts-%s", dest, erts_vsn);
 	sfd = open(s.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sfd < 0) {
-		relc_error_errno(err, "cannot open the ERTS of the target OTP "
-				      "'%s'",
+		relc_error_errno(err,
+				 "cannot open the ERTS of the target OTP "
+				 "'%s'",
 				 s.buf);
 		goto out;
 	}
@@ -499,42 +525,15 @@ relc_assemble_erts(const char *otp_root, const char *erts_vsn,
 	}
 	relc_strbuf_addstr(&d, "/bin");
 	if (mkdir(d.buf, 0755) < 0 ||
-	    (dfd = open(d.buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				       O_CLOEXEC)) < 0) {
+	    (dfd = open(d.buf,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		relc_error_errno(err, "cannot create '%s'", d.buf);
 		goto out;
 	}
-	if (relc_fs_list_dirfd(&names, &n, sfd, s.buf, err))
+	if (relc_fs_list_dirfd(&names, &n, sfd, s.buf, err) ||
+	    copy_files(sfd, s.buf, dfd, d.buf, names, n, erts_excluded, 0,
+		       stats, err))
 		goto out;
-	for (i = 0; i < n; i++) {
-		struct stat st;
-		int in;
-
-		if (erts_excluded(names[i]))
-			continue;
-		if (check_interrupt(err))
-			goto out;
-		relc_strbuf_reset(&f);
-		relc_strbuf_addf(&f, "%s/%s", s.buf, names[i]);
-		relc_strbuf_reset(&g);
-		relc_strbuf_addf(&g, "%s/%s", d.buf, names[i]);
-		in = openat(sfd, names[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		if (in < 0) {
-			relc_error_errno(err, "cannot open '%s'", f.buf);
-			goto out;
-		}
-		if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
-			close(in);
-			continue;
-		}
-		fcntl(in, F_SETFL, 0);
-		if (copy_open_file(in, &st, dfd, names[i], f.buf, g.buf, 0,
-				   stats, err)) {
-			close(in);
-			goto out;
-		}
-		close(in);
-	}
 	r = 0;
 out:
 	if (sfd >= 0)
@@ -544,7 +543,5 @@ out:
 	relc_fs_free_names(names, n);
 	relc_strbuf_release(&s);
 	relc_strbuf_release(&d);
-	relc_strbuf_release(&f);
-	relc_strbuf_release(&g);
 	return r;
 }

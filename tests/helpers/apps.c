@@ -27,8 +27,7 @@ test_app(struct relc_arena *arena, const char *name, const char *vsn,
 			 name, name, vsn ? vsn : "1", mods ? mods : "[]",
 			 regs ? regs : "[]", uses ? uses : "[kernel, stdlib]");
 	if (incls)
-		relc_strbuf_addf(&text, ", {included_applications, %s}",
-				 incls);
+		relc_strbuf_addf(&text, ", {included_applications, %s}", incls);
 	if (opts)
 		relc_strbuf_addf(&text, ", {optional_applications, %s}", opts);
 	relc_strbuf_addstr(&text, "]}.");
@@ -42,8 +41,8 @@ test_app(struct relc_arena *arena, const char *name, const char *vsn,
 }
 
 struct relc_relspec
-test_rel(struct relc_arena *arena, const struct relc_app *const *apps,
-	 size_t n, const enum relc_start_type *types)
+test_rel(struct relc_arena *arena, const struct relc_app *const *apps, size_t n,
+	 const enum relc_start_type *types)
 {
 	struct relc_relspec rel;
 	size_t i;
@@ -56,8 +55,8 @@ test_rel(struct relc_arena *arena, const struct relc_app *const *apps,
 	rel.apps = relc_arena_array(arena, n, sizeof(*rel.apps));
 	for (i = 0; i < n; i++) {
 		rel.apps[i].app = apps[i];
-		rel.apps[i].type = types && types[i] ? types[i]
-						     : RELC_PERMANENT;
+		rel.apps[i].type =
+		    types && types[i] ? types[i] : RELC_PERMANENT;
 	}
 	return rel;
 }

@@ -106,16 +106,15 @@ fixture_beam(const char *dir, const char *rel)
 	fixture_write(dir, rel, "");
 	fixture_beam_bytes(&data, "AtU8CodeStrTImpTExpTLocTDbgiAttr");
 	relc_strbuf_addf(&path, "%s/%s", dir, rel);
-	assert_int_equal(relc_fs_write_atomic(path.buf, data.buf, data.len,
-					      0644, &err),
-			 0);
+	assert_int_equal(
+	    relc_fs_write_atomic(path.buf, data.buf, data.len, 0644, &err), 0);
 	relc_strbuf_release(&data);
 	relc_strbuf_release(&path);
 }
 
 void
-fixture_app(const char *dir, const char *rel, const char *name,
-	    const char *vsn, const char *deps)
+fixture_app(const char *dir, const char *rel, const char *name, const char *vsn,
+	    const char *deps)
 {
 	struct relc_strbuf path = RELC_STRBUF_INIT, text = RELC_STRBUF_INIT;
 
@@ -150,22 +149,22 @@ fixture_fake_otp(const char *dir, const char *rel)
 	relc_strbuf_reset(&p);
 	relc_strbuf_addf(&p, "%s/releases/25/start_clean.script", rel);
 	fixture_write(
-		dir, p.buf,
-		"%% coding: utf-8\n"
-		"{script, {\"Erlang/OTP\",\"25\"},\n"
-		" [{preLoaded, [erlang, init, prim_file]},\n"
-		"  {progress, preloaded},\n"
-		"  {path, [\"$ROOT/lib/kernel-8.5.3/ebin\"]},\n"
-		"  {primLoad, [error_handler, application, lists]},\n"
-		"  {kernel_load_completed},\n"
-		"  {progress, kernel_load_completed},\n"
-		"  {kernelProcess, heart, {heart, start, []}},\n"
-		"  {kernelProcess, logger, {logger_server, start_link, []}},\n"
-		"  {kernelProcess, application_controller,\n"
-		"   {application_controller, start,\n"
-		"    [{application, kernel, [{description, \"x\"}]}]}},\n"
-		"  {progress, init_kernel_started},\n"
-		"  {progress, started}]}.\n");
+	    dir, p.buf,
+	    "%% coding: utf-8\n"
+	    "{script, {\"Erlang/OTP\",\"25\"},\n"
+	    " [{preLoaded, [erlang, init, prim_file]},\n"
+	    "  {progress, preloaded},\n"
+	    "  {path, [\"$ROOT/lib/kernel-8.5.3/ebin\"]},\n"
+	    "  {primLoad, [error_handler, application, lists]},\n"
+	    "  {kernel_load_completed},\n"
+	    "  {progress, kernel_load_completed},\n"
+	    "  {kernelProcess, heart, {heart, start, []}},\n"
+	    "  {kernelProcess, logger, {logger_server, start_link, []}},\n"
+	    "  {kernelProcess, application_controller,\n"
+	    "   {application_controller, start,\n"
+	    "    [{application, kernel, [{description, \"x\"}]}]}},\n"
+	    "  {progress, init_kernel_started},\n"
+	    "  {progress, started}]}.\n");
 	relc_strbuf_reset(&p);
 	relc_strbuf_addf(&p, "%s/erts-13.1.5/bin/erlexec", rel);
 	fixture_write(dir, p.buf, "#!/bin/sh\n");
@@ -193,10 +192,11 @@ fixture_fake_otp(const char *dir, const char *rel)
 	fixture_app(dir, p.buf, "sasl", "4.2", "[kernel, stdlib]");
 	relc_strbuf_reset(&p);
 	relc_strbuf_addf(&p, "%s/bin/erl", rel);
-	relc_strbuf_addf(&sb,
-			 "#!/bin/sh\nif [ -z \"$ERL_ROOTDIR\" ]\nthen\n"
-			 "    ROOTDIR=\"%s\"\nfi\nexec \"$ROOTDIR/erts/erlexec\"\n",
-			 root.buf);
+	relc_strbuf_addf(
+	    &sb,
+	    "#!/bin/sh\nif [ -z \"$ERL_ROOTDIR\" ]\nthen\n"
+	    "    ROOTDIR=\"%s\"\nfi\nexec \"$ROOTDIR/erts/erlexec\"\n",
+	    root.buf);
 	fixture_write(dir, p.buf, sb.buf);
 	relc_strbuf_reset(&sb);
 	relc_strbuf_addf(&sb, "%s/%s", dir, p.buf);

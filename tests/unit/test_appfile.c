@@ -6,27 +6,10 @@
 
 #include "relc/appfile.h"
 #include "relc/arena.h"
+#include "terms.h"
 #include "relc/error.h"
 #include "relc/strbuf.h"
 #include "relc/term.h"
-
-static struct relc_arena arena;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	relc_arena_init(&arena);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	relc_arena_release(&arena);
-	return 0;
-}
 
 static void
 assert_app_error(const char *text, const char *want)
@@ -36,8 +19,8 @@ assert_app_error(const char *text, const char *want)
 	struct relc_strbuf msg = RELC_STRBUF_INIT;
 
 	assert_int_equal(relc_appfile_parse(&app, text, strlen(text),
-					    "lib/x/ebin/x.app", "x", &arena,
-					    &err),
+					    "lib/x/ebin/x.app", "x",
+					    &test_arena, &err),
 			 -1);
 	relc_error_format(&msg, &err);
 	if (strcmp(msg.buf, want))
@@ -50,22 +33,22 @@ static void
 test_parse_full(void **state)
 {
 	static const char text[] =
-		"%% an application\n"
-		"{application, x,\n"
-		" [{description, \"X\"}, {vsn, \"1.2.3\"}, {id, \"ID\"},\n"
-		"  {modules, [b, a]}, {registered, [x_sup]},\n"
-		"  {applications, [kernel, stdlib, y, z]},\n"
-		"  {optional_applications, [z]}, {included_applications, [w]},\n"
-		"  {mod, {x_app, [1]}}, {start_phases, [{go, []}]},\n"
-		"  {env, [{k, v}]}, {maxT, 100}, {maxP, infinity},\n"
-		"  {licenses, [\"MIT\"]}]}.\n";
+	    "%% an application\n"
+	    "{application, x,\n"
+	    " [{description, \"X\"}, {vsn, \"1.2.3\"}, {id, \"ID\"},\n"
+	    "  {modules, [b, a]}, {registered, [x_sup]},\n"
+	    "  {applications, [kernel, stdlib, y, z]},\n"
+	    "  {optional_applications, [z]}, {included_applications, [w]},\n"
+	    "  {mod, {x_app, [1]}}, {start_phases, [{go, []}]},\n"
+	    "  {env, [{k, v}]}, {maxT, 100}, {maxP, infinity},\n"
+	    "  {licenses, [\"MIT\"]}]}.\n";
 	struct relc_app app;
 	struct relc_error err = RELC_ERROR_INIT;
 
 	(void)state;
 	assert_int_equal(relc_appfile_parse(&app, text, sizeof(text) - 1,
 					    "/p/lib/x-1.2.3/ebin/x.app", "x",
-					    &arena, &err),
+					    &test_arena, &err),
 			 0);
 	assert_string_equal(app.name, "x");
 	assert_string_equal(app.vsn, "1.2.3");
@@ -84,14 +67,14 @@ static void
 test_defaults(void **state)
 {
 	static const char text[] =
-		"{application, x, [{description, \"\"}, {vsn, \"1\"}, "
-		"{modules, []}, {registered, []}, {applications, []}]}.";
+	    "{application, x, [{description, \"\"}, {vsn, \"1\"}, "
+	    "{modules, []}, {registered, []}, {applications, []}]}.";
 	struct relc_app app;
 	struct relc_error err = RELC_ERROR_INIT;
 
 	(void)state;
 	assert_int_equal(relc_appfile_parse(&app, text, sizeof(text) - 1,
-					    "x.app", NULL, &arena, &err),
+					    "x.app", NULL, &test_arena, &err),
 			 0);
 	assert_int_equal(app.id->type, RELC_T_NIL);
 	assert_int_equal(app.env->type, RELC_T_NIL);
@@ -105,10 +88,11 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	assert_app_error("{application, x, [{description, \"d\"}, {vsn, \"1\"}, "
-			 "{registered, []}, {applications, []}]}.",
-			 "lib/x/ebin/x.app:1:1: missing required key 'modules' "
-			 "in application 'x'");
+	assert_app_error(
+	    "{application, x, [{description, \"d\"}, {vsn, \"1\"}, "
+	    "{registered, []}, {applications, []}]}.",
+	    "lib/x/ebin/x.app:1:1: missing required key 'modules' "
+	    "in application 'x'");
 	assert_app_error("{application, y, []}.",
 			 "lib/x/ebin/x.app:1:15: the file is named for 'x' but "
 			 "defines application y");
@@ -117,30 +101,34 @@ test_errors(void **state)
 			 "file (expected {application, Name, [...]})");
 	assert_app_error("{application, x, [{description, \"d\"}, {vsn, 1}]}.",
 			 "lib/x/ebin/x.app:1:45: 'vsn' must be a string");
-	assert_app_error("{application, x, [{description, \"d\"}, {vsn, \"1\"},\n"
-			 "  {modules, [a, \"b\"]}]}.",
-			 "lib/x/ebin/x.app:2:13: 'modules' must be a list of "
-			 "atoms");
+	assert_app_error(
+	    "{application, x, [{description, \"d\"}, {vsn, \"1\"},\n"
+	    "  {modules, [a, \"b\"]}]}.",
+	    "lib/x/ebin/x.app:2:13: 'modules' must be a list of "
+	    "atoms");
 	assert_app_error("{application, x, [{vsn, \"1\", extra}]}.",
 			 "lib/x/ebin/x.app:1:19: 'vsn' must be {vsn, Value}");
-	assert_app_error("{application, x, [{description, \"d\"}, {vsn, \"1\"}, "
-			 "{modules, []}, {registered, []}, {applications, []}, "
-			 "{maxT, 0}]}.",
-			 "lib/x/ebin/x.app:1:111: 'maxT' must be a positive "
-			 "integer or infinity");
-	assert_app_error("{application, x, [{description, \"d\"}, {vsn, \"1\"}, "
-			 "{modules, []}, {registered, []}, {applications, []}, "
-			 "{mod, app}]}.",
-			 "lib/x/ebin/x.app:1:110: 'mod' must be {Module, "
-			 "StartArgs} or []");
+	assert_app_error(
+	    "{application, x, [{description, \"d\"}, {vsn, \"1\"}, "
+	    "{modules, []}, {registered, []}, {applications, []}, "
+	    "{maxT, 0}]}.",
+	    "lib/x/ebin/x.app:1:111: 'maxT' must be a positive "
+	    "integer or infinity");
+	assert_app_error(
+	    "{application, x, [{description, \"d\"}, {vsn, \"1\"}, "
+	    "{modules, []}, {registered, []}, {applications, []}, "
+	    "{mod, app}]}.",
+	    "lib/x/ebin/x.app:1:110: 'mod' must be {Module, "
+	    "StartArgs} or []");
 	assert_app_error("{application, x, [{env, [{a, 1}, b]}]}.",
 			 "lib/x/ebin/x.app:1:1: missing required key 'vsn' in "
 			 "application 'x'");
-	assert_app_error("{application, x, [{description, \"d\"}, {vsn, \"1\"}, "
-			 "{modules, []}, {registered, []}, {applications, []}, "
-			 "{env, [{a, 1}, b]}]}.",
-			 "lib/x/ebin/x.app:1:110: 'env' must be a list of {Key, "
-			 "Value} tuples");
+	assert_app_error(
+	    "{application, x, [{description, \"d\"}, {vsn, \"1\"}, "
+	    "{modules, []}, {registered, []}, {applications, []}, "
+	    "{env, [{a, 1}, b]}]}.",
+	    "lib/x/ebin/x.app:1:110: 'env' must be a list of {Key, "
+	    "Value} tuples");
 	assert_app_error("", "lib/x/ebin/x.app: no term in the file (expected "
 			     "{application, Name, [...]}.)");
 	assert_app_error("{application, x", "lib/x/ebin/x.app:1:16: unexpected "
@@ -164,11 +152,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_full),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_vsn_compare),
+	    cmocka_unit_test(test_parse_full),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_vsn_compare),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_arena_setup,
+				      test_arena_teardown);
 }

@@ -9,41 +9,11 @@
 #include <zlib.h>
 
 #include "relc/arena.h"
+#include "terms.h"
 #include "relc/error.h"
 #include "relc/etf.h"
 #include "relc/strbuf.h"
 #include "relc/term.h"
-
-static struct relc_arena arena;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	relc_arena_init(&arena);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	relc_arena_release(&arena);
-	return 0;
-}
-
-static const struct relc_term *
-parse1(const char *text)
-{
-	struct relc_error err = RELC_ERROR_INIT;
-	const struct relc_term **t;
-	size_t n;
-
-	assert_int_equal(relc_term_parse(&t, &n, text, strlen(text), 0, &arena,
-					 &err),
-			 0);
-	return t[0];
-}
 
 static void
 assert_encodes(const char *text, unsigned otp, const unsigned char *want,
@@ -51,7 +21,7 @@ assert_encodes(const char *text, unsigned otp, const unsigned char *want,
 {
 	struct relc_strbuf sb = RELC_STRBUF_INIT;
 	struct relc_error err = RELC_ERROR_INIT;
-	const struct relc_term *t = parse1(text), *back;
+	const struct relc_term *t = test_parse1(text), *back;
 
 	assert_int_equal(relc_etf_encode(&sb, t, otp, &err), 0);
 	if (sb.len != len || memcmp(sb.buf, want, len)) {
@@ -63,16 +33,16 @@ assert_encodes(const char *text, unsigned otp, const unsigned char *want,
 		fail_msg("%s encodes as <<%s>>", text, hex.buf);
 	}
 	/* and decodes to the same term */
-	assert_int_equal(relc_etf_decode(&back, sb.buf, sb.len, &arena, &err),
-			 0);
+	assert_int_equal(
+	    relc_etf_decode(&back, sb.buf, sb.len, &test_arena, &err), 0);
 	assert_true(relc_term_equal(t, back));
 	relc_strbuf_release(&sb);
 }
 
-#define ENC(text, otp, ...)                                                  \
-	do {                                                                 \
-		static const unsigned char want[] = { __VA_ARGS__ };         \
-		assert_encodes(text, otp, want, sizeof(want));               \
+#define ENC(text, otp, ...)                                                    \
+	do {                                                                   \
+		static const unsigned char want[] = {__VA_ARGS__};             \
+		assert_encodes(text, otp, want, sizeof(want));                 \
 	} while (0)
 
 static void
@@ -124,11 +94,11 @@ test_large_forms(void **state)
 	for (i = 0; i < 300; i++)
 		relc_strbuf_addf(&text, "%se%d", i ? "," : "", i);
 	relc_strbuf_addstr(&text, "}.");
-	t = parse1(text.buf);
+	t = test_parse1(text.buf);
 	assert_int_equal(relc_etf_encode(&sb, t, 25, &err), 0);
 	assert_int_equal((unsigned char)sb.buf[1], 105); /* LARGE_TUPLE_EXT */
-	assert_int_equal(relc_etf_decode(&back, sb.buf, sb.len, &arena, &err),
-			 0);
+	assert_int_equal(
+	    relc_etf_decode(&back, sb.buf, sb.len, &test_arena, &err), 0);
 	assert_true(relc_term_equal(t, back));
 	/* a string longer than 65535 is a list of small integers */
 	relc_strbuf_reset(&text);
@@ -136,7 +106,8 @@ test_large_forms(void **state)
 	relc_strbuf_addchars(&text, 'x', 70000);
 	relc_strbuf_addstr(&text, "\".");
 	relc_strbuf_reset(&sb);
-	assert_int_equal(relc_etf_encode(&sb, parse1(text.buf), 25, &err), 0);
+	assert_int_equal(relc_etf_encode(&sb, test_parse1(text.buf), 25, &err),
+			 0);
 	assert_int_equal((unsigned char)sb.buf[1], 108); /* LIST_EXT */
 	assert_int_equal(sb.len, 1 + 5 + 70000 * 2 + 1);
 	relc_strbuf_release(&text);
@@ -152,7 +123,7 @@ test_decode_compressed_and_errors(void **state)
 	uLongf clen;
 
 	(void)state;
-	t = parse1("{script, {\"n\", \"1\"}, [{progress, started}]}.");
+	t = test_parse1("{script, {\"n\", \"1\"}, [{progress, started}]}.");
 	assert_int_equal(relc_etf_encode(&sb, t, 25, &err), 0);
 	clen = compressBound((uLong)sb.len - 1);
 	relc_strbuf_add_u8(&packed, 131);
@@ -163,23 +134,22 @@ test_decode_compressed_and_errors(void **state)
 				  (const Bytef *)sb.buf + 1, (uLong)sb.len - 1),
 			 Z_OK);
 	packed.len += clen;
-	assert_int_equal(relc_etf_decode(&back, packed.buf, packed.len, &arena,
-					 &err),
-			 0);
+	assert_int_equal(
+	    relc_etf_decode(&back, packed.buf, packed.len, &test_arena, &err),
+	    0);
 	assert_true(relc_term_equal(t, back));
 
-	assert_int_equal(relc_etf_decode(&back, "\x83\x68\x02\x61", 4, &arena,
-					 &err),
-			 -1);
+	assert_int_equal(
+	    relc_etf_decode(&back, "\x83\x68\x02\x61", 4, &test_arena, &err),
+	    -1);
 	assert_string_equal(err.msg.buf, "bad external term format at byte 3: "
 					 "unexpected end of data");
 	relc_error_release(&err);
-	assert_int_equal(relc_etf_decode(&back, "\x82\x6a", 2, &arena, &err),
-			 -1);
+	assert_int_equal(
+	    relc_etf_decode(&back, "\x82\x6a", 2, &test_arena, &err), -1);
 	relc_error_release(&err);
-	assert_int_equal(relc_etf_decode(&back, "\x83\x6a\x6a", 3, &arena,
-					 &err),
-			 -1);
+	assert_int_equal(
+	    relc_etf_decode(&back, "\x83\x6a\x6a", 3, &test_arena, &err), -1);
 	assert_string_equal(err.msg.buf, "bad external term format at byte 2: "
 					 "trailing bytes after the term");
 	relc_error_release(&err);
@@ -191,11 +161,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_otp25_bytes),
-		cmocka_unit_test(test_otp26_atoms),
-		cmocka_unit_test(test_large_forms),
-		cmocka_unit_test(test_decode_compressed_and_errors),
+	    cmocka_unit_test(test_otp25_bytes),
+	    cmocka_unit_test(test_otp26_atoms),
+	    cmocka_unit_test(test_large_forms),
+	    cmocka_unit_test(test_decode_compressed_and_errors),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_arena_setup,
+				      test_arena_teardown);
 }

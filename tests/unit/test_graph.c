@@ -9,30 +9,16 @@
 
 #include "apps.h"
 #include "relc/arena.h"
+#include "terms.h"
 #include "relc/error.h"
 #include "relc/graph.h"
 #include "relc/strbuf.h"
 
-static struct relc_arena arena;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	relc_arena_init(&arena);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	relc_arena_release(&arena);
-	return 0;
-}
-
-#define KERNEL test_app(&arena, "kernel", "8.5.3", "[]", NULL, NULL, NULL, NULL)
-#define STDLIB test_app(&arena, "stdlib", "4.2", "[kernel]", NULL, NULL, NULL, NULL)
+#define KERNEL                                                                 \
+	test_app(&test_arena, "kernel", "8.5.3", "[]", NULL, NULL, NULL, NULL)
+#define STDLIB                                                                 \
+	test_app(&test_arena, "stdlib", "4.2", "[kernel]", NULL, NULL, NULL,   \
+		 NULL)
 
 /* "name name ..." of the sorted applications */
 static char *
@@ -72,13 +58,13 @@ find(const struct relc_bootapp *b, size_t n, const char *name)
 static void
 assert_sorted(const struct relc_app *const *apps, size_t n, const char *want)
 {
-	struct relc_relspec rel = test_rel(&arena, apps, n, NULL);
+	struct relc_relspec rel = test_rel(&test_arena, apps, n, NULL);
 	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_bootapp *b;
 	size_t nb;
 	char *got;
 
-	if (relc_graph_sort(&b, &nb, &rel, &arena, &err))
+	if (relc_graph_sort(&b, &nb, &rel, &test_arena, &err))
 		fail_msg("sort failed: %s", err.msg.buf);
 	got = order(b, nb);
 	assert_string_equal(got, want);
@@ -89,12 +75,12 @@ static void
 assert_graph_error(const struct relc_app *const *apps, size_t n,
 		   const enum relc_start_type *types, const char *want)
 {
-	struct relc_relspec rel = test_rel(&arena, apps, n, types);
+	struct relc_relspec rel = test_rel(&test_arena, apps, n, types);
 	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_bootapp *b;
 	size_t nb;
 
-	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &arena, &err), -1);
+	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &test_arena, &err), -1);
 	assert_string_equal(err.msg.buf, want);
 	relc_error_release(&err);
 }
@@ -104,13 +90,14 @@ static void
 test_sort_pulls_dependencies_forward(void **state)
 {
 	const struct relc_app *apps[] = {
-		KERNEL, STDLIB,
-		test_app(&arena, "x", NULL, "[kernel, stdlib, z, y]", NULL,
-			 NULL, NULL, NULL),
-		test_app(&arena, "w", NULL, NULL, NULL, NULL, NULL, NULL),
-		test_app(&arena, "y", NULL, NULL, NULL, NULL, NULL, NULL),
-		test_app(&arena, "z", NULL, "[kernel, stdlib, w]", NULL, NULL,
-			 NULL, NULL),
+	    KERNEL,
+	    STDLIB,
+	    test_app(&test_arena, "x", NULL, "[kernel, stdlib, z, y]", NULL,
+		     NULL, NULL, NULL),
+	    test_app(&test_arena, "w", NULL, NULL, NULL, NULL, NULL, NULL),
+	    test_app(&test_arena, "y", NULL, NULL, NULL, NULL, NULL, NULL),
+	    test_app(&test_arena, "z", NULL, "[kernel, stdlib, w]", NULL, NULL,
+		     NULL, NULL),
 	};
 
 	(void)state;
@@ -121,8 +108,9 @@ static void
 test_kernel_first_even_when_listed_late(void **state)
 {
 	const struct relc_app *apps[] = {
-		test_app(&arena, "x", NULL, NULL, NULL, NULL, NULL, NULL),
-		STDLIB, KERNEL,
+	    test_app(&test_arena, "x", NULL, NULL, NULL, NULL, NULL, NULL),
+	    STDLIB,
+	    KERNEL,
 	};
 
 	(void)state;
@@ -133,20 +121,21 @@ static void
 test_uses_rewritten_to_top_app(void **state)
 {
 	const struct relc_app *apps[] = {
-		KERNEL, STDLIB,
-		test_app(&arena, "t", NULL, NULL, "[u]", NULL, NULL, NULL),
-		test_app(&arena, "u", NULL, NULL, NULL, NULL, NULL, NULL),
-		test_app(&arena, "v", NULL, "[kernel, stdlib, u]", NULL, NULL,
-			 NULL, NULL),
+	    KERNEL,
+	    STDLIB,
+	    test_app(&test_arena, "t", NULL, NULL, "[u]", NULL, NULL, NULL),
+	    test_app(&test_arena, "u", NULL, NULL, NULL, NULL, NULL, NULL),
+	    test_app(&test_arena, "v", NULL, "[kernel, stdlib, u]", NULL, NULL,
+		     NULL, NULL),
 	};
-	struct relc_relspec rel = test_rel(&arena, apps, 5, NULL);
+	struct relc_relspec rel = test_rel(&test_arena, apps, 5, NULL);
 	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_bootapp *b;
 	size_t nb;
 	char *s;
 
 	(void)state;
-	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &arena, &err), 0);
+	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &test_arena, &err), 0);
 	s = names(&find(b, nb, "v")->uses);
 	assert_string_equal(s, "kernel stdlib t");
 	free(s);
@@ -159,20 +148,21 @@ static void
 test_included_may_use_its_includer(void **state)
 {
 	const struct relc_app *apps[] = {
-		KERNEL, STDLIB,
-		test_app(&arena, "guest", NULL, "[kernel, stdlib, host]", NULL,
-			 NULL, NULL, NULL),
-		test_app(&arena, "host", NULL, NULL, "[guest]", NULL, NULL,
-			 NULL),
+	    KERNEL,
+	    STDLIB,
+	    test_app(&test_arena, "guest", NULL, "[kernel, stdlib, host]", NULL,
+		     NULL, NULL, NULL),
+	    test_app(&test_arena, "host", NULL, NULL, "[guest]", NULL, NULL,
+		     NULL),
 	};
-	struct relc_relspec rel = test_rel(&arena, apps, 4, NULL);
+	struct relc_relspec rel = test_rel(&test_arena, apps, 4, NULL);
 	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_bootapp *b;
 	size_t nb;
 	char *s;
 
 	(void)state;
-	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &arena, &err), 0);
+	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &test_arena, &err), 0);
 	s = names(&find(b, nb, "guest")->uses);
 	assert_string_equal(s, "kernel stdlib");
 	free(s);
@@ -182,21 +172,22 @@ static void
 test_uses_sorted_by_rel_position(void **state)
 {
 	const struct relc_app *apps[] = {
-		KERNEL, STDLIB,
-		test_app(&arena, "b", NULL, NULL, NULL, NULL, NULL, NULL),
-		test_app(&arena, "a", NULL, NULL, NULL, NULL, NULL, NULL),
-		test_app(&arena, "x", NULL,
-			 "[ghost, a, kernel, phantom, b, stdlib]", NULL,
-			 "[ghost, phantom]", NULL, NULL),
+	    KERNEL,
+	    STDLIB,
+	    test_app(&test_arena, "b", NULL, NULL, NULL, NULL, NULL, NULL),
+	    test_app(&test_arena, "a", NULL, NULL, NULL, NULL, NULL, NULL),
+	    test_app(&test_arena, "x", NULL,
+		     "[ghost, a, kernel, phantom, b, stdlib]", NULL,
+		     "[ghost, phantom]", NULL, NULL),
 	};
-	struct relc_relspec rel = test_rel(&arena, apps, 5, NULL);
+	struct relc_relspec rel = test_rel(&test_arena, apps, 5, NULL);
 	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_bootapp *b;
 	size_t nb;
 	char *s;
 
 	(void)state;
-	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &arena, &err), 0);
+	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &test_arena, &err), 0);
 	s = names(&find(b, nb, "x")->uses);
 	/* by .rel position; absent optional ones last, in their order */
 	assert_string_equal(s, "kernel stdlib b a ghost phantom");
@@ -207,67 +198,76 @@ static void
 test_errors(void **state)
 {
 	const struct relc_app *cyc[] = {
-		KERNEL, STDLIB,
-		test_app(&arena, "a", NULL, "[kernel, stdlib, b]", NULL, NULL,
-			 NULL, NULL),
-		test_app(&arena, "b", NULL, "[kernel, stdlib, c]", NULL, NULL,
-			 NULL, NULL),
-		test_app(&arena, "c", NULL, "[kernel, stdlib, a]", NULL, NULL,
-			 NULL, NULL),
+	    KERNEL,
+	    STDLIB,
+	    test_app(&test_arena, "a", NULL, "[kernel, stdlib, b]", NULL, NULL,
+		     NULL, NULL),
+	    test_app(&test_arena, "b", NULL, "[kernel, stdlib, c]", NULL, NULL,
+		     NULL, NULL),
+	    test_app(&test_arena, "c", NULL, "[kernel, stdlib, a]", NULL, NULL,
+		     NULL, NULL),
 	};
 	const struct relc_app *undef[] = {
-		KERNEL, STDLIB,
-		test_app(&arena, "a", NULL, "[kernel, stdlib, nope]", "[gone]",
-			 NULL, NULL, NULL),
+	    KERNEL,
+	    STDLIB,
+	    test_app(&test_arena, "a", NULL, "[kernel, stdlib, nope]", "[gone]",
+		     NULL, NULL, NULL),
 	};
 	const struct relc_app *dupmod[] = {
-		KERNEL, STDLIB,
-		test_app(&arena, "a", NULL, NULL, NULL, NULL, "[m, n]", NULL),
-		test_app(&arena, "b", NULL, NULL, NULL, NULL, "[n, m]", NULL),
+	    KERNEL,
+	    STDLIB,
+	    test_app(&test_arena, "a", NULL, NULL, NULL, NULL, "[m, n]", NULL),
+	    test_app(&test_arena, "b", NULL, NULL, NULL, NULL, "[n, m]", NULL),
 	};
 	const struct relc_app *dupreg[] = {
-		KERNEL, STDLIB,
-		test_app(&arena, "a", NULL, NULL, NULL, NULL, NULL, "[srv]"),
-		test_app(&arena, "b", NULL, NULL, NULL, NULL, NULL, "[srv]"),
+	    KERNEL,
+	    STDLIB,
+	    test_app(&test_arena, "a", NULL, NULL, NULL, NULL, NULL, "[srv]"),
+	    test_app(&test_arena, "b", NULL, NULL, NULL, NULL, NULL, "[srv]"),
 	};
 	const struct relc_app *dupinc[] = {
-		KERNEL, STDLIB,
-		test_app(&arena, "a", NULL, NULL, "[i]", NULL, NULL, NULL),
-		test_app(&arena, "b", NULL, NULL, "[i]", NULL, NULL, NULL),
-		test_app(&arena, "i", NULL, NULL, NULL, NULL, NULL, NULL),
+	    KERNEL,
+	    STDLIB,
+	    test_app(&test_arena, "a", NULL, NULL, "[i]", NULL, NULL, NULL),
+	    test_app(&test_arena, "b", NULL, NULL, "[i]", NULL, NULL, NULL),
+	    test_app(&test_arena, "i", NULL, NULL, NULL, NULL, NULL, NULL),
 	};
-	const struct relc_app *nostdlib[] = { KERNEL };
-	const enum relc_start_type kload[] = { RELC_LOAD, 0 };
+	const struct relc_app *nostdlib[] = {KERNEL};
+	const enum relc_start_type kload[] = {RELC_LOAD, 0};
 
 	(void)state;
-	assert_graph_error(cyc, 5, NULL, "circular dependency between "
-					 "applications: a -> b -> c -> a");
+	assert_graph_error(cyc, 5, NULL,
+			   "circular dependency between "
+			   "applications: a -> b -> c -> a");
 	assert_graph_error(undef, 3, NULL,
 			   "undefined applications 'nope', 'gone' (needed by "
 			   "'a') not in the release");
 	assert_graph_error(dupmod, 4, NULL,
 			   "module 'm' is in both 'a' and 'b' (and 1 more)");
-	assert_graph_error(dupreg, 4, NULL, "registered name 'srv' is claimed "
-					    "by both 'a' and 'b'");
+	assert_graph_error(dupreg, 4, NULL,
+			   "registered name 'srv' is claimed "
+			   "by both 'a' and 'b'");
 	assert_graph_error(dupinc, 5, NULL,
 			   "application 'i' is included by both 'a' and 'b'");
 	assert_graph_error(nostdlib, 1, NULL,
 			   "the release must contain 'stdlib'");
-	assert_graph_error(cyc, 2, kload, "'kernel' must be permanent in every "
-					  "release (it is set to load)");
+	assert_graph_error(cyc, 2, kload,
+			   "'kernel' must be permanent in every "
+			   "release (it is set to load)");
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sort_pulls_dependencies_forward),
-		cmocka_unit_test(test_kernel_first_even_when_listed_late),
-		cmocka_unit_test(test_uses_rewritten_to_top_app),
-		cmocka_unit_test(test_included_may_use_its_includer),
-		cmocka_unit_test(test_uses_sorted_by_rel_position),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_sort_pulls_dependencies_forward),
+	    cmocka_unit_test(test_kernel_first_even_when_listed_late),
+	    cmocka_unit_test(test_uses_rewritten_to_top_app),
+	    cmocka_unit_test(test_included_may_use_its_includer),
+	    cmocka_unit_test(test_uses_sorted_by_rel_position),
+	    cmocka_unit_test(test_errors),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_arena_setup,
+				      test_arena_teardown);
 }

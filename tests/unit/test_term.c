@@ -5,28 +5,10 @@
 #include <cmocka.h>
 
 #include "relc/arena.h"
+#include "terms.h"
 #include "relc/error.h"
 #include "relc/strbuf.h"
 #include "relc/term.h"
-
-static struct relc_arena arena;
-
-static const struct relc_term *
-parse1(const char *text)
-{
-	struct relc_error err = RELC_ERROR_INIT;
-	const struct relc_term **t;
-	size_t n;
-
-	if (relc_term_parse(&t, &n, text, strlen(text), 0, &arena, &err)) {
-		struct relc_strbuf msg = RELC_STRBUF_INIT;
-
-		relc_error_format(&msg, &err);
-		fail_msg("parse of <%s> failed: %s", text, msg.buf);
-	}
-	assert_int_equal(n, 1);
-	return t[0];
-}
 
 /* The error text "LINE:COL: MSG" for text that must not parse. */
 static char *
@@ -37,7 +19,7 @@ parse_error(const char *text, size_t len)
 	const struct relc_term **t;
 	size_t n;
 
-	if (relc_term_parse(&t, &n, text, len, 0, &arena, &err) != -1)
+	if (relc_term_parse(&t, &n, text, len, 0, &test_arena, &err) != -1)
 		fail_msg("<%.*s> parsed, but should not", (int)len, text);
 	relc_strbuf_addf(&out, "%lu:%lu: %s", err.line, err.col, err.msg.buf);
 	relc_error_release(&err);
@@ -66,27 +48,11 @@ print(const struct relc_term *t)
 static void
 assert_prints(const char *text, const char *want)
 {
-	char *got = print(parse1(text));
+	char *got = print(test_parse1(text));
 
 	if (strcmp(got, want))
 		fail_msg("<%s>\nwant: %s\ngot:  %s", text, want, got);
 	free(got);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	relc_arena_init(&arena);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	relc_arena_release(&arena);
-	return 0;
 }
 
 static void
@@ -95,34 +61,34 @@ test_scalars(void **state)
 	const struct relc_term *t;
 
 	(void)state;
-	t = parse1("42.");
+	t = test_parse1("42.");
 	assert_int_equal(t->type, RELC_T_INT);
 	assert_int_equal(t->u.i, 42);
-	assert_int_equal(parse1("-7.")->u.i, -7);
-	assert_int_equal(parse1("16#ff.")->u.i, 255);
-	assert_int_equal(parse1("36#Zz.")->u.i, 35 * 36 + 35);
-	assert_int_equal(parse1("1_000_000.")->u.i, 1000000);
-	assert_int_equal(parse1("$a.")->u.i, 97);
-	assert_int_equal(parse1("$\\n.")->u.i, 10);
-	assert_int_equal(parse1("$\\x{1F600}.")->u.i, 0x1F600);
-	assert_int_equal(parse1("$\\101.")->u.i, 65);
-	assert_int_equal(parse1("$\\^A.")->u.i, 1);
-	assert_int_equal(parse1("- $a.")->u.i, -97);
-	assert_int_equal(parse1("(3).")->u.i, 3);
-	t = parse1("-9223372036854775808.");
+	assert_int_equal(test_parse1("-7.")->u.i, -7);
+	assert_int_equal(test_parse1("16#ff.")->u.i, 255);
+	assert_int_equal(test_parse1("36#Zz.")->u.i, 35 * 36 + 35);
+	assert_int_equal(test_parse1("1_000_000.")->u.i, 1000000);
+	assert_int_equal(test_parse1("$a.")->u.i, 97);
+	assert_int_equal(test_parse1("$\\n.")->u.i, 10);
+	assert_int_equal(test_parse1("$\\x{1F600}.")->u.i, 0x1F600);
+	assert_int_equal(test_parse1("$\\101.")->u.i, 65);
+	assert_int_equal(test_parse1("$\\^A.")->u.i, 1);
+	assert_int_equal(test_parse1("- $a.")->u.i, -97);
+	assert_int_equal(test_parse1("(3).")->u.i, 3);
+	t = test_parse1("-9223372036854775808.");
 	assert_int_equal(t->type, RELC_T_INT);
 	assert_true(t->u.i == INT64_MIN);
-	t = parse1("9223372036854775808.");
+	t = test_parse1("9223372036854775808.");
 	assert_int_equal(t->type, RELC_T_BIGINT);
 	assert_int_equal(t->u.big.n, 8);
-	t = parse1("1.5e3.");
+	t = test_parse1("1.5e3.");
 	assert_int_equal(t->type, RELC_T_FLOAT);
 	assert_true(t->u.f == 1500.0);
-	assert_true(parse1("-0.25.")->u.f == -0.25);
-	t = parse1("'hello world'.");
+	assert_true(test_parse1("-0.25.")->u.f == -0.25);
+	t = test_parse1("'hello world'.");
 	assert_int_equal(t->type, RELC_T_ATOM);
 	assert_string_equal(t->u.atom.name, "hello world");
-	assert_true(relc_term_is_atom(parse1("ok@host_1."), "ok@host_1"));
+	assert_true(relc_term_is_atom(test_parse1("ok@host_1."), "ok@host_1"));
 }
 
 static void
@@ -131,22 +97,22 @@ test_strings_are_lists(void **state)
 	const struct relc_term *a, *b, *c, *d;
 
 	(void)state;
-	a = parse1("\"ab\".");
-	b = parse1("[97, 98].");
-	c = parse1("[$a | \"b\"].");
-	d = parse1("\"a\" \"b\".");
+	a = test_parse1("\"ab\".");
+	b = test_parse1("[97, 98].");
+	c = test_parse1("[$a | \"b\"].");
+	d = test_parse1("\"a\" \"b\".");
 	assert_int_equal(a->type, RELC_T_STRING);
 	assert_true(relc_term_equal(a, b));
 	assert_true(relc_term_equal(a, c));
 	assert_true(relc_term_equal(a, d));
-	assert_int_equal(parse1("\"\".")->type, RELC_T_NIL);
-	assert_int_equal(parse1("[1, a].")->type, RELC_T_LIST);
-	assert_int_equal(parse1("[1 | 2].")->type, RELC_T_LIST);
-	assert_int_equal(parse1("[1, 2 | [3]].")->type, RELC_T_STRING);
-	assert_true(relc_term_is_string(parse1("\"\\x{263A}\".")));
-	assert_false(relc_term_is_string(parse1("[16#D800].")));
-	assert_true(relc_term_is_list(parse1("[a, b].")));
-	assert_false(relc_term_is_list(parse1("[a | b].")));
+	assert_int_equal(test_parse1("\"\".")->type, RELC_T_NIL);
+	assert_int_equal(test_parse1("[1, a].")->type, RELC_T_LIST);
+	assert_int_equal(test_parse1("[1 | 2].")->type, RELC_T_LIST);
+	assert_int_equal(test_parse1("[1, 2 | [3]].")->type, RELC_T_STRING);
+	assert_true(relc_term_is_string(test_parse1("\"\\x{263A}\".")));
+	assert_false(relc_term_is_string(test_parse1("[16#D800].")));
+	assert_true(relc_term_is_list(test_parse1("[a, b].")));
+	assert_false(relc_term_is_list(test_parse1("[a | b].")));
 }
 
 static void
@@ -155,7 +121,7 @@ test_containers(void **state)
 	const struct relc_term *t;
 
 	(void)state;
-	t = parse1("{a, {}, [b | c], #{k => v, a => 1}, <<\"x\">>}.");
+	t = test_parse1("{a, {}, [b | c], #{k => v, a => 1}, <<\"x\">>}.");
 	assert_int_equal(t->type, RELC_T_TUPLE);
 	assert_int_equal(t->u.tuple.n, 5);
 	assert_int_equal(t->u.tuple.v[1]->u.tuple.n, 0);
@@ -163,10 +129,10 @@ test_containers(void **state)
 	/* keys are sorted: a before k */
 	assert_true(relc_term_is_atom(t->u.tuple.v[3]->u.map.k[0], "a"));
 	/* the last duplicate key wins, as in maps:from_list */
-	t = parse1("#{a => 1, a => 2}.");
+	t = test_parse1("#{a => 1, a => 2}.");
 	assert_int_equal(t->u.map.n, 1);
 	assert_int_equal(t->u.map.v[0]->u.i, 2);
-	t = parse1("fun lists:map/2.");
+	t = test_parse1("fun lists:map/2.");
 	assert_int_equal(t->type, RELC_T_FUN);
 	assert_int_equal(t->u.fun.arity, 2);
 }
@@ -177,23 +143,23 @@ test_binaries(void **state)
 	const struct relc_term *t;
 
 	(void)state;
-	t = parse1("<<1, 2, 255>>.");
+	t = test_parse1("<<1, 2, 255>>.");
 	assert_int_equal(t->u.bits.nbits, 24);
 	assert_memory_equal(t->u.bits.data, "\x01\x02\xff", 3);
-	t = parse1("<<\"é\"/utf8>>.");
+	t = test_parse1("<<\"é\"/utf8>>.");
 	assert_int_equal(t->u.bits.nbits, 16);
 	assert_memory_equal(t->u.bits.data, "\xc3\xa9", 2);
-	t = parse1("<<\"é\">>.");
+	t = test_parse1("<<\"é\">>.");
 	assert_memory_equal(t->u.bits.data, "\xe9", 1);
-	t = parse1("<<5:3>>.");
+	t = test_parse1("<<5:3>>.");
 	assert_int_equal(t->u.bits.nbits, 3);
 	assert_int_equal(t->u.bits.data[0], 0xA0);
-	t = parse1("<<-1:16, 258:16/little, 1.5/float>>.");
+	t = test_parse1("<<-1:16, 258:16/little, 1.5/float>>.");
 	assert_int_equal(t->u.bits.nbits, 16 + 16 + 64);
 	assert_memory_equal(t->u.bits.data, "\xff\xff\x02\x01\x3f\xf8", 6);
-	t = parse1("<<<<\"ab\">>/binary, \"c\">>.");
+	t = test_parse1("<<<<\"ab\">>/binary, \"c\">>.");
 	assert_memory_equal(t->u.bits.data, "abc", 3);
-	t = parse1("<<16#123456789ABCDEF0123:80>>.");
+	t = test_parse1("<<16#123456789ABCDEF0123:80>>.");
 	assert_int_equal(t->u.bits.nbits, 80);
 	assert_memory_equal(t->u.bits.data,
 			    "\x01\x23\x45\x67\x89\xAB\xCD\xEF\x01\x23", 10);
@@ -206,10 +172,10 @@ test_encodings(void **state)
 	const struct relc_term *t;
 
 	(void)state;
-	t = parse1(latin1);
+	t = test_parse1(latin1);
 	assert_int_equal(t->type, RELC_T_STRING);
 	assert_int_equal(t->u.str.cp[3], 0xE9);
-	t = parse1("\"caf\xc3\xa9\".");
+	t = test_parse1("\"caf\xc3\xa9\".");
 	assert_int_equal(t->u.str.n, 4);
 	assert_int_equal(t->u.str.cp[3], 0xE9);
 	assert_error("\"caf\xe9\".",
@@ -226,18 +192,19 @@ test_consult_many_and_max(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(relc_term_parse(&t, &n, text, strlen(text), 0, &arena,
-					 &err),
-			 0);
+	assert_int_equal(
+	    relc_term_parse(&t, &n, text, strlen(text), 0, &test_arena, &err),
+	    0);
 	assert_int_equal(n, 3);
 	assert_int_equal(t[1]->line, 2);
 	/* max 1: like systools, ignore what follows the first term */
 	text = "a.\n this is not erlang";
-	assert_int_equal(relc_term_parse(&t, &n, text, strlen(text), 1, &arena,
-					 &err),
-			 0);
+	assert_int_equal(
+	    relc_term_parse(&t, &n, text, strlen(text), 1, &test_arena, &err),
+	    0);
 	assert_int_equal(n, 1);
-	assert_int_equal(relc_term_parse(&t, &n, "", 0, 0, &arena, &err), 0);
+	assert_int_equal(relc_term_parse(&t, &n, "", 0, 0, &test_arena, &err),
+			 0);
 	assert_int_equal(n, 0);
 }
 
@@ -245,7 +212,8 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	assert_error("{a, b", "1:6: unexpected end of file, expected ',' or '}'");
+	assert_error("{a, b",
+		     "1:6: unexpected end of file, expected ',' or '}'");
 	assert_error("{a b}.", "1:4: unexpected atom b, expected ',' or '}'");
 	assert_error("[1, 2.", "1:6: unexpected '.', expected ',', '|' or ']'");
 	assert_error("\n  \"abc", "2:3: unterminated string");
@@ -261,7 +229,8 @@ test_errors(void **state)
 			     "white space)");
 	assert_error("#{a := 1}.", "1:5: unexpected ':=', expected '=>' (':=' "
 				   "only updates maps)");
-	assert_error("{a, end}.", "1:5: unexpected atom 'end', expected a term");
+	assert_error("{a, end}.",
+		     "1:5: unexpected atom 'end', expected a term");
 	assert_error("<<1:8/wat>>.", "1:7: unexpected atom wat, expected a "
 				     "segment type");
 	assert_error("- a.", "1:3: unexpected atom a, expected a number after "
@@ -310,8 +279,9 @@ test_printing(void **state)
 		      "[\"text\",[1,2,3],\"tab\\there\",[],[]]");
 	assert_prints("{1.0, 0.1, -2.5e-10, 1.0e300, 100.0, 5.0e-324}.",
 		      "{1.0,0.1,-2.5e-10,1.0e300,100.0,5.0e-324}");
-	assert_prints("{-123456789012345678901234567890, 18446744073709551616}.",
-		      "{-123456789012345678901234567890,18446744073709551616}");
+	assert_prints(
+	    "{-123456789012345678901234567890, 18446744073709551616}.",
+	    "{-123456789012345678901234567890,18446744073709551616}");
 	assert_prints("#{b => 1, a => [x | y]}.", "#{a => [x|y],b => 1}");
 	assert_prints("<<\"ab\\\"c\">>.", "<<\"ab\\\"c\">>");
 	assert_prints("<<1, 2, 3:4>>.", "<<1,2,3:4>>");
@@ -326,24 +296,26 @@ static void
 test_print_roundtrip(void **state)
 {
 	static const char *const cases[] = {
-		("{script, {\"r\", \"1\"}, [{preLoaded, [a, b]}, {progress, "
-		 "preloaded}, {path, [\"$ROOT/lib/kernel-8.5.3/ebin\"]}]}."),
-		"[1.0, -0.0, 3.141592653589793, 1.0e-300, 123456789.0].",
-		"{'quoted\\natom', 'ünï', \"\\x{1F600} ☃ é\", [0, 1, 127, 159, 160]}.",
-		"#{1 => a, 1.0 => b, {x} => [y], <<>> => #{}}.",
-		"[[[[[]]]], [a | b], [1, 2 | 3], <<7:3>>, <<\"\\000\\377\">>].",
-		"{-9223372036854775808, 9223372036854775807, -36#ZZZZZZZZZZZZZZZZZZ}.",
+	    ("{script, {\"r\", \"1\"}, [{preLoaded, [a, b]}, {progress, "
+	     "preloaded}, {path, [\"$ROOT/lib/kernel-8.5.3/ebin\"]}]}."),
+	    "[1.0, -0.0, 3.141592653589793, 1.0e-300, 123456789.0].",
+	    "{'quoted\\natom', 'ünï', \"\\x{1F600} ☃ é\", [0, 1, 127, 159, "
+	    "160]}.",
+	    "#{1 => a, 1.0 => b, {x} => [y], <<>> => #{}}.",
+	    "[[[[[]]]], [a | b], [1, 2 | 3], <<7:3>>, <<\"\\000\\377\">>].",
+	    "{-9223372036854775808, 9223372036854775807, "
+	    "-36#ZZZZZZZZZZZZZZZZZZ}.",
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < RELC_ARRAY_SIZE(cases); i++) {
-		const struct relc_term *t = parse1(cases[i]);
+		const struct relc_term *t = test_parse1(cases[i]);
 		struct relc_strbuf sb = RELC_STRBUF_INIT;
 
 		relc_term_print(&sb, t, 0);
 		relc_strbuf_addstr(&sb, ".");
-		if (!relc_term_equal(t, parse1(sb.buf)))
+		if (!relc_term_equal(t, test_parse1(sb.buf)))
 			fail_msg("did not read back: %s", sb.buf);
 		relc_strbuf_release(&sb);
 	}
@@ -357,9 +329,10 @@ test_pretty_breaks_long_terms(void **state)
 	const char *line;
 
 	(void)state;
-	t = parse1("{application, kernel, [{description, \"ERTS  CXC 138 10\"}, "
-		   "{vsn, \"8.5.3\"}, {modules, [a, b, c, d, e, f, g, h, i, j, "
-		   "k, l, m, n, o, p, q, r, s, t, u, v, w, x, y, z]}]}.");
+	t = test_parse1(
+	    "{application, kernel, [{description, \"ERTS  CXC 138 10\"}, "
+	    "{vsn, \"8.5.3\"}, {modules, [a, b, c, d, e, f, g, h, i, j, "
+	    "k, l, m, n, o, p, q, r, s, t, u, v, w, x, y, z]}]}.");
 	relc_term_print(&sb, t, 0);
 	for (line = sb.buf; line; line = strchr(line, '\n')) {
 		const char *end;
@@ -376,19 +349,38 @@ static void
 test_term_order(void **state)
 {
 	static const char *const ordered[] = {
-		"-100000000000000000000.", "-1.", "1.", "1.0.", "2.",
-		"100000000000000000000.", "a.", "ab.", "b.", "fun a:b/1.",
-		"{}.", "{z}.", "{a, a}.", "#{}.", "#{a => 1}.", "[].",
-		"[1].", "[1, 2].", "[2].", "[a].", "<<>>.", "<<0:1>>.",
-		"<<0>>.", "<<1>>.",
+	    "-100000000000000000000.",
+	    "-1.",
+	    "1.",
+	    "1.0.",
+	    "2.",
+	    "100000000000000000000.",
+	    "a.",
+	    "ab.",
+	    "b.",
+	    "fun a:b/1.",
+	    "{}.",
+	    "{z}.",
+	    "{a, a}.",
+	    "#{}.",
+	    "#{a => 1}.",
+	    "[].",
+	    "[1].",
+	    "[1, 2].",
+	    "[2].",
+	    "[a].",
+	    "<<>>.",
+	    "<<0:1>>.",
+	    "<<0>>.",
+	    "<<1>>.",
 	};
 	size_t i, j;
 
 	(void)state;
 	for (i = 0; i < RELC_ARRAY_SIZE(ordered); i++) {
 		for (j = 0; j < RELC_ARRAY_SIZE(ordered); j++) {
-			int c = relc_term_compare(parse1(ordered[i]),
-						  parse1(ordered[j]));
+			int c = relc_term_compare(test_parse1(ordered[i]),
+						  test_parse1(ordered[j]));
 			int want = i < j ? -1 : i > j;
 
 			if ((c > 0) - (c < 0) != want)
@@ -401,7 +393,7 @@ test_term_order(void **state)
 static void
 test_keyfind(void **state)
 {
-	const struct relc_term *l = parse1("[x, {a}, {b, 1}, {a, 2, 3}].");
+	const struct relc_term *l = test_parse1("[x, {a}, {b, 1}, {a, 2, 3}].");
 
 	(void)state;
 	assert_int_equal(relc_term_keyfind(l, "a")->u.tuple.n, 1);
@@ -413,21 +405,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scalars),
-		cmocka_unit_test(test_strings_are_lists),
-		cmocka_unit_test(test_containers),
-		cmocka_unit_test(test_binaries),
-		cmocka_unit_test(test_encodings),
-		cmocka_unit_test(test_consult_many_and_max),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_reserved_words_and_long_atoms),
-		cmocka_unit_test(test_depth_limit),
-		cmocka_unit_test(test_printing),
-		cmocka_unit_test(test_print_roundtrip),
-		cmocka_unit_test(test_pretty_breaks_long_terms),
-		cmocka_unit_test(test_term_order),
-		cmocka_unit_test(test_keyfind),
+	    cmocka_unit_test(test_scalars),
+	    cmocka_unit_test(test_strings_are_lists),
+	    cmocka_unit_test(test_containers),
+	    cmocka_unit_test(test_binaries),
+	    cmocka_unit_test(test_encodings),
+	    cmocka_unit_test(test_consult_many_and_max),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_reserved_words_and_long_atoms),
+	    cmocka_unit_test(test_depth_limit),
+	    cmocka_unit_test(test_printing),
+	    cmocka_unit_test(test_print_roundtrip),
+	    cmocka_unit_test(test_pretty_breaks_long_terms),
+	    cmocka_unit_test(test_term_order),
+	    cmocka_unit_test(test_keyfind),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, test_arena_setup,
+				      test_arena_teardown);
 }
