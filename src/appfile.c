@@ -81,9 +81,8 @@ struct ctx {
 	const struct relc_term *whole;
 };
 
-static int
-bad_at(struct ctx *c, const struct relc_term *t, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int bad_at(struct ctx *c, const struct relc_term *t, const char *fmt,
+		  ...) __attribute__((format(printf, 3, 4)));
 
 static int
 bad_at(struct ctx *c, const struct relc_term *t, const char *fmt, ...)
@@ -108,25 +107,25 @@ struct item {
 	const char *key;
 	enum kind kind;
 	int required;
-	const char *expect;	/* what the value must be, for messages */
+	const char *expect; /* what the value must be, for messages */
 };
 
 /* In systools' order: vsn, id, description, modules, ... */
 static const struct item items[] = {
-	{ "vsn", K_STRING, 1, "a string" },
-	{ "id", K_STRING, 0, "a string" },
-	{ "description", K_STRING, 1, "a string" },
-	{ "modules", K_ATOMS, 1, "a list of atoms" },
-	{ "registered", K_ATOMS, 1, "a list of atoms" },
-	{ "applications", K_ATOMS, 1, "a list of atoms" },
-	{ "optional_applications", K_ATOMS, 0, "a list of atoms" },
-	{ "included_applications", K_ATOMS, 0, "a list of atoms" },
-	{ "mod", K_MOD, 0, "{Module, StartArgs} or []" },
-	{ "start_phases", K_PHASES, 0,
-	  "a list of {Phase, Args} tuples or undefined" },
-	{ "env", K_PAIRS, 0, "a list of {Key, Value} tuples" },
-	{ "maxT", K_MAX, 0, "a positive integer or infinity" },
-	{ "maxP", K_MAX, 0, "a positive integer or infinity" },
+    {"vsn", K_STRING, 1, "a string"},
+    {"id", K_STRING, 0, "a string"},
+    {"description", K_STRING, 1, "a string"},
+    {"modules", K_ATOMS, 1, "a list of atoms"},
+    {"registered", K_ATOMS, 1, "a list of atoms"},
+    {"applications", K_ATOMS, 1, "a list of atoms"},
+    {"optional_applications", K_ATOMS, 0, "a list of atoms"},
+    {"included_applications", K_ATOMS, 0, "a list of atoms"},
+    {"mod", K_MOD, 0, "{Module, StartArgs} or []"},
+    {"start_phases", K_PHASES, 0,
+     "a list of {Phase, Args} tuples or undefined"},
+    {"env", K_PAIRS, 0, "a list of {Key, Value} tuples"},
+    {"maxT", K_MAX, 0, "a positive integer or infinity"},
+    {"maxP", K_MAX, 0, "a positive integer or infinity"},
 };
 
 /* systools' t_list_p: a proper list of 2-tuples with an atom first. */
@@ -203,9 +202,10 @@ relc_appfile_parse(struct relc_app *out, const char *buf, size_t len,
 		   const char *path, const char *expect,
 		   struct relc_arena *arena, struct relc_error *err)
 {
-	const struct relc_term **terms, *t, *dict, *vals[RELC_ARRAY_SIZE(items)];
+	const struct relc_term **terms, *t, *dict,
+	    *vals[RELC_ARRAY_SIZE(items)];
 	struct relc_strbuf dir = RELC_STRBUF_INIT;
-	struct ctx c = { path, arena, err, NULL };
+	struct ctx c = {path, arena, err, NULL};
 	size_t n, i;
 
 	memset(out, 0, sizeof(*out));
@@ -242,8 +242,8 @@ relc_appfile_parse(struct relc_app *out, const char *buf, size_t len,
 		return -1;
 	}
 	for (i = 0; i < RELC_ARRAY_SIZE(items); i++) {
-		const struct relc_term *kv = relc_term_keyfind(dict,
-							       items[i].key);
+		const struct relc_term *kv =
+		    relc_term_keyfind(dict, items[i].key);
 
 		if (!kv) {
 			if (items[i].required)

@@ -14,10 +14,10 @@
 
 /* In the order they are written. */
 static const char *const kept[] = {
-	"Attr", "Line", "Type", "Atom", "AtU8", "Code",
-	"StrT", "ImpT", "ExpT", "FunT", "LitT", "Meta",
+    "Attr", "Line", "Type", "Atom", "AtU8", "Code",
+    "StrT", "ImpT", "ExpT", "FunT", "LitT", "Meta",
 };
-static const char *const mandatory[] = { "Code", "ExpT", "ImpT", "StrT" };
+static const char *const mandatory[] = {"Code", "ExpT", "ImpT", "StrT"};
 
 static uint32_t
 be32(const unsigned char *p)
@@ -72,15 +72,16 @@ strip(struct relc_strbuf *out, const unsigned char *p, size_t len,
 	uint32_t form;
 
 	if (len < 12 || memcmp(p, "FOR1", 4) || memcmp(p + 8, "BEAM", 4))
-		return relc_error_set(err, RELC_EAPP,
-				      "%s: not a BEAM file (no FOR1/BEAM header)",
-				      name);
+		return relc_error_set(
+		    err, RELC_EAPP, "%s: not a BEAM file (no FOR1/BEAM header)",
+		    name);
 	form = be32(p + 4);
 	if ((size_t)form + 8 > len || form < 4)
-		return relc_error_set(err, RELC_EAPP,
-				      "%s: truncated BEAM file (header says %lu "
-				      "bytes, the file has %zu)",
-				      name, (unsigned long)form + 8, len);
+		return relc_error_set(
+		    err, RELC_EAPP,
+		    "%s: truncated BEAM file (header says %lu "
+		    "bytes, the file has %zu)",
+		    name, (unsigned long)form + 8, len);
 	len = (size_t)form + 8;
 	memset(chunks, 0, sizeof(chunks));
 	while (off + 8 <= len) {
@@ -88,10 +89,11 @@ strip(struct relc_strbuf *out, const unsigned char *p, size_t len,
 		size_t padded = ((size_t)clen + 3) & ~(size_t)3;
 
 		if (padded > len - off - 8)
-			return relc_error_set(err, RELC_EAPP,
-					      "%s: chunk '%.4s' runs past the end "
-					      "of the BEAM file",
-					      name, (const char *)p + off);
+			return relc_error_set(
+			    err, RELC_EAPP,
+			    "%s: chunk '%.4s' runs past the end "
+			    "of the BEAM file",
+			    name, (const char *)p + off);
 		for (i = 0; i < RELC_ARRAY_SIZE(kept); i++) {
 			if (memcmp(p + off, kept[i], 4) || chunks[i].found)
 				continue;
@@ -102,9 +104,9 @@ strip(struct relc_strbuf *out, const unsigned char *p, size_t len,
 		off += 8 + padded;
 	}
 	if (off != len)
-		return relc_error_set(err, RELC_EAPP,
-				      "%s: %zu stray bytes after the last chunk",
-				      name, len - off);
+		return relc_error_set(
+		    err, RELC_EAPP, "%s: %zu stray bytes after the last chunk",
+		    name, len - off);
 	for (i = 0; i < RELC_ARRAY_SIZE(mandatory); i++) {
 		size_t k;
 

@@ -19,7 +19,7 @@
 #define MAX_CONFIG_SIZE ((size_t)4 << 20)
 
 static const char *const start_types[] = {
-	NULL, "permanent", "transient", "temporary", "load", "none",
+    NULL, "permanent", "transient", "temporary", "load", "none",
 };
 
 const char *
@@ -35,9 +35,8 @@ struct ctx {
 	struct relc_error *err;
 };
 
-static int
-node_error(struct ctx *c, const yaml_node_t *node, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int node_error(struct ctx *c, const yaml_node_t *node, const char *fmt,
+		      ...) __attribute__((format(printf, 3, 4)));
 
 static int
 node_error(struct ctx *c, const yaml_node_t *node, const char *fmt, ...)
@@ -135,8 +134,9 @@ unknown(struct ctx *c, const yaml_node_t *node, const char *what,
 	const char *guess = closest(word, cands, n);
 
 	if (guess)
-		return node_error(c, node, "unknown %s '%s' (did you mean '%s'?)",
-				  what, word, guess);
+		return node_error(c, node,
+				  "unknown %s '%s' (did you mean '%s'?)", what,
+				  word, guess);
 	return node_error(c, node, "unknown %s '%s'", what, word);
 }
 
@@ -178,10 +178,10 @@ get_string(struct ctx *c, const yaml_node_t *n, const char *key,
 static int
 boolean(const yaml_node_t *n)
 {
-	static const char *const yes[] = { "true", "True", "TRUE", "yes",
-					   "Yes", "YES", "on", "On", "ON" };
-	static const char *const no[] = { "false", "False", "FALSE", "no",
-					  "No", "NO", "off", "Off", "OFF" };
+	static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes",
+					  "YES",  "on",	  "On",	  "ON"};
+	static const char *const no[] = {"false", "False", "FALSE", "no", "No",
+					 "NO",	  "off",   "Off",   "OFF"};
 	size_t i;
 
 	if (n->type != YAML_SCALAR_NODE ||
@@ -232,7 +232,7 @@ walk_mapping(struct ctx *c, const yaml_node_t *map, const char *what,
 					  what);
 		for (q = map->data.mapping.pairs.start; q < p; q++) {
 			const yaml_node_t *k2 =
-				yaml_document_get_node(c->doc, q->key);
+			    yaml_document_get_node(c->doc, q->key);
 
 			if (k2 && k2->type == YAML_SCALAR_NODE &&
 			    !strcmp(scalar(k2), scalar(k)))
@@ -253,13 +253,13 @@ walk_mapping(struct ctx *c, const yaml_node_t *map, const char *what,
 /* ---- settings ------------------------------------------------------------ */
 
 static const char *const setting_keys[RELC_S__COUNT] = {
-	[RELC_S_INCLUDE_ERTS] = "include_erts",
-	[RELC_S_INCLUDE_SRC] = "include_src",
-	[RELC_S_STRIP_BEAMS] = "strip_beams",
-	[RELC_S_DEV_MODE] = "dev_mode",
-	[RELC_S_OUTPUT_DIR] = "output_dir",
-	[RELC_S_LIB_DIRS] = "lib_dirs",
-	[RELC_S_ELIXIR_ROOT] = "elixir_root",
+    [RELC_S_INCLUDE_ERTS] = "include_erts",
+    [RELC_S_INCLUDE_SRC] = "include_src",
+    [RELC_S_STRIP_BEAMS] = "strip_beams",
+    [RELC_S_DEV_MODE] = "dev_mode",
+    [RELC_S_OUTPUT_DIR] = "output_dir",
+    [RELC_S_LIB_DIRS] = "lib_dirs",
+    [RELC_S_ELIXIR_ROOT] = "elixir_root",
 };
 
 void
@@ -271,7 +271,8 @@ relc_settings_defaults(struct relc_settings *s)
 }
 
 void
-relc_settings_merge(struct relc_settings *base, const struct relc_settings *over)
+relc_settings_merge(struct relc_settings *base,
+		    const struct relc_settings *over)
 {
 	size_t i;
 
@@ -311,8 +312,7 @@ relc_settings_merge(struct relc_settings *base, const struct relc_settings *over
 }
 
 static int
-get_path(struct ctx *c, const yaml_node_t *v, const char *key,
-	 const char **out)
+get_path(struct ctx *c, const yaml_node_t *v, const char *key, const char **out)
 {
 	if (get_string(c, v, key, out))
 		return -1;
@@ -377,8 +377,8 @@ parse_setting(struct ctx *c, size_t idx, const yaml_node_t *v,
 					       sizeof(*s->lib_dirs));
 		for (it = v->data.sequence.items.start, i = 0;
 		     it < v->data.sequence.items.top; it++, i++) {
-			const yaml_node_t *e = yaml_document_get_node(c->doc,
-								      *it);
+			const yaml_node_t *e =
+			    yaml_document_get_node(c->doc, *it);
 
 			if (!e || get_path(c, e, key, &s->lib_dirs[i]))
 				return -1;
@@ -441,9 +441,10 @@ parse_start_type(struct ctx *c, const yaml_node_t *v, const char *app,
 	size_t i;
 
 	if (v->type != YAML_SCALAR_NODE)
-		return node_error(c, v, "the start type of '%s' must be one of "
-					"permanent, transient, temporary, "
-					"load, none",
+		return node_error(c, v,
+				  "the start type of '%s' must be one of "
+				  "permanent, transient, temporary, "
+				  "load, none",
 				  app);
 	for (i = 1; i < RELC_ARRAY_SIZE(start_types); i++) {
 		if (!strcmp(scalar(v), start_types[i])) {
@@ -456,7 +457,9 @@ parse_start_type(struct ctx *c, const yaml_node_t *v, const char *app,
 }
 
 static const char *const goal_keys[] = {
-	"type", "version", "included_applications",
+    "type",
+    "version",
+    "included_applications",
 };
 
 static int
@@ -481,12 +484,12 @@ goal_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
 		g->has_incl = 1;
 		g->nincl = (size_t)(v->data.sequence.items.top -
 				    v->data.sequence.items.start);
-		g->incl = relc_arena_array(c->arena, g->nincl,
-					   sizeof(*g->incl));
+		g->incl =
+		    relc_arena_array(c->arena, g->nincl, sizeof(*g->incl));
 		for (it = v->data.sequence.items.start, i = 0;
 		     it < v->data.sequence.items.top; it++, i++) {
-			const yaml_node_t *e = yaml_document_get_node(c->doc,
-								      *it);
+			const yaml_node_t *e =
+			    yaml_document_get_node(c->doc, *it);
 
 			if (!e || get_string(c, e, "included_applications",
 					     &g->incl[i]))
@@ -550,8 +553,8 @@ parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 		r->goals = relc_arena_array(c->arena, n, sizeof(*r->goals));
 		for (it = v->data.sequence.items.start;
 		     it < v->data.sequence.items.top; it++) {
-			const yaml_node_t *e = yaml_document_get_node(c->doc,
-								      *it);
+			const yaml_node_t *e =
+			    yaml_document_get_node(c->doc, *it);
 			const yaml_node_t *k, *val;
 
 			if (!e)
@@ -562,21 +565,20 @@ parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 					return -1;
 			} else if (e->type == YAML_MAPPING_NODE &&
 				   e->data.mapping.pairs.top -
-						   e->data.mapping.pairs.start ==
-					   1) {
+					   e->data.mapping.pairs.start ==
+				       1) {
 				k = yaml_document_get_node(
-					c->doc, e->data.mapping.pairs.start->key);
+				    c->doc, e->data.mapping.pairs.start->key);
 				val = yaml_document_get_node(
-					c->doc,
-					e->data.mapping.pairs.start->value);
-				if (!k || parse_goal(c, &r->goals[r->ngoals],
-						     k, val))
+				    c->doc, e->data.mapping.pairs.start->value);
+				if (!k ||
+				    parse_goal(c, &r->goals[r->ngoals], k, val))
 					return -1;
 			} else {
 				return node_error(
-					c, e,
-					"each application must be a name or "
-					"'name: start_type'");
+				    c, e,
+				    "each application must be a name or "
+				    "'name: start_type'");
 			}
 			r->ngoals++;
 		}
@@ -587,10 +589,10 @@ parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 		for (j = 0; j < i; j++)
 			if (!strcmp(r->goals[i].name, r->goals[j].name))
 				return relc_error_at(
-					c->err, RELC_ECONFIG, c->path,
-					r->goals[i].line, r->goals[i].col,
-					"application '%s' is listed twice",
-					r->goals[i].name);
+				    c->err, RELC_ECONFIG, c->path,
+				    r->goals[i].line, r->goals[i].col,
+				    "application '%s' is listed twice",
+				    r->goals[i].name);
 	return 0;
 }
 
@@ -630,9 +632,8 @@ release_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 				  r->name);
 	if (!is_null(v)) {
 		if (v->type != YAML_MAPPING_NODE)
-			return node_error(c, v,
-					  "release '%s' must be a mapping",
-					  r->name);
+			return node_error(
+			    c, v, "release '%s' must be a mapping", r->name);
 		if (walk_mapping(c, v, "release key", release_keys,
 				 RELC_ARRAY_SIZE(release_keys),
 				 release_key_pair, r))
@@ -645,7 +646,10 @@ release_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 /* ---- top level ----------------------------------------------------------- */
 
 static const char *const top_keys[] = {
-	"release", "environment", "releases", "environments",
+    "release",
+    "environment",
+    "releases",
+    "environments",
 };
 
 static int
@@ -671,8 +675,8 @@ top_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
 					  "release names to releases");
 		n = (size_t)(v->data.mapping.pairs.top -
 			     v->data.mapping.pairs.start);
-		cfg->releases = relc_arena_array(c->arena, n,
-						 sizeof(*cfg->releases));
+		cfg->releases =
+		    relc_arena_array(c->arena, n, sizeof(*cfg->releases));
 		return walk_mapping(c, v, "release", NULL, 0, release_pair,
 				    cfg);
 	default:
@@ -702,7 +706,8 @@ check_defaults(struct ctx *c, struct relc_config *cfg, const yaml_node_t *root)
 				  "mapping)");
 	if (cfg->default_release) {
 		for (i = 0; i < cfg->nreleases; i++)
-			if (!strcmp(cfg->releases[i].name, cfg->default_release))
+			if (!strcmp(cfg->releases[i].name,
+				    cfg->default_release))
 				break;
 		if (i == cfg->nreleases)
 			return relc_error_at(c->err, RELC_ECONFIG, c->path,
@@ -748,13 +753,13 @@ relc_config_parse(struct relc_config **out, const char *buf, size_t len,
 		RELC_BUG("yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		const char *problem = parser.problem ? parser.problem
-						     : "cannot parse YAML";
+		const char *problem =
+		    parser.problem ? parser.problem : "cannot parse YAML";
 
 		relc_error_at(err, RELC_ECONFIG, path,
 			      parser.problem_mark.line + 1,
-			      parser.problem_mark.column + 1, "%s%s%s",
-			      problem, parser.context ? " " : "",
+			      parser.problem_mark.column + 1, "%s%s%s", problem,
+			      parser.context ? " " : "",
 			      parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);
 		relc_config_free(cfg);

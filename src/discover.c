@@ -16,10 +16,10 @@
 
 struct candidate {
 	const char *name;
-	const char *app_path;	/* DIR/ebin/NAME.app */
+	const char *app_path; /* DIR/ebin/NAME.app */
 	unsigned rank;
 	enum relc_app_origin origin;
-	int state;		/* 0 unread, 1 read, -1 broken */
+	int state; /* 0 unread, 1 read, -1 broken */
 	struct relc_app app;
 };
 
@@ -136,8 +136,8 @@ relc_appindex_add(struct relc_appindex *idx, const char *dir,
 	if (!relc_fs_is_dir(dir)) {
 		if (missing_ok)
 			return 1;
-		return relc_error_set(err, RELC_EAPP,
-				      "'%s' is not a directory", dir);
+		return relc_error_set(err, RELC_EAPP, "'%s' is not a directory",
+				      dir);
 	}
 	RELC_ALLOC_GROW(idx->sources, idx->nsources + 1, idx->asources);
 	idx->sources[idx->nsources] = relc_arena_strdup(idx->arena, dir);

@@ -28,7 +28,7 @@ relc_error_release(struct relc_error *err)
 static int error_vset(struct relc_error *err, enum relc_errkind kind,
 		      const char *path, unsigned long line, unsigned long col,
 		      const char *fmt, va_list ap)
-	__attribute__((format(printf, 6, 0)));
+    __attribute__((format(printf, 6, 0)));
 
 static int
 error_vset(struct relc_error *err, enum relc_errkind kind, const char *path,

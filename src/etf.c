@@ -62,7 +62,7 @@ atom_latin1(struct relc_strbuf *out, const char *name, size_t len)
 		} else if ((s[i] & 0xE0) == 0xC0 && i + 1 < len &&
 			   s[i] <= 0xC3) {
 			relc_strbuf_addch(out, ((s[i] & 0x03) << 6) |
-						       (s[i + 1] & 0x3F));
+						   (s[i + 1] & 0x3F));
 			i += 2;
 		} else {
 			return -1;
@@ -232,7 +232,8 @@ encode(struct relc_strbuf *out, const struct relc_term *t, unsigned otp,
 		if (t->u.bits.nbits % 8) {
 			relc_strbuf_add_u8(out, BIT_BINARY_EXT);
 			relc_strbuf_add_be32(out, (unsigned long)bytes);
-			relc_strbuf_add_u8(out, (unsigned)(t->u.bits.nbits % 8));
+			relc_strbuf_add_u8(out,
+					   (unsigned)(t->u.bits.nbits % 8));
 		} else {
 			relc_strbuf_add_u8(out, BINARY_EXT);
 			relc_strbuf_add_be32(out, (unsigned long)bytes);
@@ -320,8 +321,7 @@ mk(struct reader *r, enum relc_term_type type)
 }
 
 static int
-rd_atom(struct reader *r, const struct relc_term **out, size_t len,
-	int latin1)
+rd_atom(struct reader *r, const struct relc_term **out, size_t len, int latin1)
 {
 	struct relc_strbuf name = RELC_STRBUF_INIT;
 	struct relc_term *t;
@@ -366,7 +366,7 @@ rd_big(struct reader *r, const struct relc_term **out, size_t n)
 		if ((!neg && u <= (uint64_t)INT64_MAX) ||
 		    (neg && u <= (uint64_t)INT64_MAX + 1)) {
 			t = mk(r, RELC_T_INT);
-			t->u.i = !neg ? (int64_t)u
+			t->u.i = !neg				? (int64_t)u
 				 : u == (uint64_t)INT64_MAX + 1 ? INT64_MIN
 								: -(int64_t)u;
 			r->pos += n;
@@ -377,8 +377,8 @@ rd_big(struct reader *r, const struct relc_term **out, size_t n)
 	t = mk(r, RELC_T_BIGINT);
 	t->u.big.neg = neg;
 	t->u.big.n = len;
-	t->u.big.mag = (const uint8_t *)relc_arena_memdupz(
-		r->arena, r->p + r->pos, len);
+	t->u.big.mag =
+	    (const uint8_t *)relc_arena_memdupz(r->arena, r->p + r->pos, len);
 	r->pos += n;
 	*out = t;
 	return 0;
@@ -415,8 +415,8 @@ rd_list(struct reader *r, const struct relc_term **out, size_t n)
 	if (tail->type == RELC_T_STRING || tail->type == RELC_T_LIST) {
 		/* [a|[b]] written the long way: flatten it. */
 		extra = relc_term_list_len(tail);
-		v = relc_xrealloc(v, relc_st_mult(relc_st_add(n, extra),
-						  sizeof(*v)));
+		v = relc_xrealloc(
+		    v, relc_st_mult(relc_st_add(n, extra), sizeof(*v)));
 		for (i = 0; i < extra; i++)
 			v[n + i] = relc_term_list_nth(r->arena, tail, i);
 		n += extra;
@@ -616,10 +616,10 @@ decode_inner(struct reader *r, const struct relc_term **out)
 		t = mk(r, RELC_T_BITS);
 		t->u.bits.nbits = n ? ((size_t)n - 1) * 8 + bits : 0;
 		t->u.bits.data = (const uint8_t *)relc_arena_memdupz(
-			r->arena, r->p + r->pos, n);
+		    r->arena, r->p + r->pos, n);
 		if (bits < 8) /* keep unused bits zero for comparisons */
 			((uint8_t *)t->u.bits.data)[n - 1] &=
-				(uint8_t)(0xFF << (8 - bits));
+			    (uint8_t)(0xFF << (8 - bits));
 		r->pos += n;
 		*out = t;
 		return 0;
@@ -662,7 +662,7 @@ int
 relc_etf_decode(const struct relc_term **out, const void *buf, size_t len,
 		struct relc_arena *arena, struct relc_error *err)
 {
-	struct reader r = { buf, len, 0, arena, err, 0 };
+	struct reader r = {buf, len, 0, arena, err, 0};
 	uint8_t *inflated = NULL;
 	int ret;
 

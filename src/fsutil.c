@@ -145,8 +145,8 @@ fsync_dir(const char *dir, struct relc_error *err)
 }
 
 int
-relc_fs_write_atomic(const char *path, const void *buf, size_t len,
-		     mode_t mode, struct relc_error *err)
+relc_fs_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
+		     struct relc_error *err)
 {
 	struct relc_strbuf tmp = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
 	int fd, r = -1;
@@ -197,13 +197,13 @@ relc_fs_mkdirs(const char *path, mode_t mode, struct relc_error *err)
 		if (mkdir(sb.buf, mode) < 0) {
 			if (errno != EEXIST)
 				r = relc_error_errno(
-					err, "cannot create directory '%s'",
-					sb.buf);
+				    err, "cannot create directory '%s'",
+				    sb.buf);
 			else if (!relc_fs_is_dir(sb.buf))
 				r = relc_error_set(
-					err, RELC_EIO,
-					"'%s' exists and is not a directory",
-					sb.buf);
+				    err, RELC_EIO,
+				    "'%s' exists and is not a directory",
+				    sb.buf);
 		}
 		sb.buf[i] = saved;
 	}
@@ -277,7 +277,8 @@ relc_fs_list_dirfd(char ***names, size_t *n, int dirfd, const char *path,
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return relc_error_errno(err, "cannot read directory '%s'", path);
+		return relc_error_errno(err, "cannot read directory '%s'",
+					path);
 	}
 	rewinddir(d);
 	return list_dirp(names, n, d, path, err);
@@ -323,7 +324,7 @@ remove_contents(int dfd, const char *path, struct relc_error *err)
 			struct relc_strbuf sub = RELC_STRBUF_INIT;
 			int sfd = openat(dirfd(d), de->d_name,
 					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						 O_CLOEXEC);
+					     O_CLOEXEC);
 
 			relc_strbuf_addf(&sub, "%s/%s", path, de->d_name);
 			if (sfd < 0)
@@ -331,8 +332,8 @@ remove_contents(int dfd, const char *path, struct relc_error *err)
 						     sub.buf);
 			else
 				r = remove_contents(sfd, sub.buf, err);
-			if (!r && unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) <
-					  0)
+			if (!r &&
+			    unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0)
 				r = relc_error_errno(err, "cannot remove '%s'",
 						     sub.buf);
 			relc_strbuf_release(&sub);
@@ -359,7 +360,8 @@ relc_fs_remove_tree(const char *path, struct relc_error *err)
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		if (unlink(path) < 0 && errno != ENOENT)
-			return relc_error_errno(err, "cannot remove '%s'", path);
+			return relc_error_errno(err, "cannot remove '%s'",
+						path);
 		return 0;
 	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -419,8 +421,8 @@ relc_fs_mkdtemp(struct relc_strbuf *sb, const char *dir, const char *prefix,
 	relc_path_append(sb, prefix);
 	relc_strbuf_addstr(sb, "XXXXXX");
 	if (!mkdtemp(sb->buf))
-		return relc_error_errno(err, "cannot create a directory in '%s'",
-					dir);
+		return relc_error_errno(
+		    err, "cannot create a directory in '%s'", dir);
 	if (chmod(sb->buf, 0755) < 0)
 		return relc_error_errno(err, "cannot chmod '%s'", sb->buf);
 	return 0;
@@ -449,8 +451,8 @@ relc_fs_replace_dir(const char *fresh, const char *target,
 
 	if (!relc_fs_exists(target)) {
 		if (rename(fresh, target) < 0)
-			return relc_error_errno(err, "cannot rename '%s' to '%s'",
-						fresh, target);
+			return relc_error_errno(
+			    err, "cannot rename '%s' to '%s'", fresh, target);
 		relc_path_dirname(&dir, target);
 		r = fsync_dir(dir.buf, err);
 		relc_strbuf_release(&dir);

@@ -90,7 +90,7 @@ app_index(const struct graph *g, const char *name)
 static int
 mandatory_apps(struct graph *g)
 {
-	static const char *const mandatory[] = { "kernel", "stdlib" };
+	static const char *const mandatory[] = {"kernel", "stdlib"};
 	size_t k;
 
 	for (k = 0; k < RELC_ARRAY_SIZE(mandatory); k++) {
@@ -102,11 +102,10 @@ mandatory_apps(struct graph *g)
 					      mandatory[k]);
 		if (g->a[i].type != RELC_PERMANENT)
 			return relc_error_set(
-				g->err, RELC_EGRAPH,
-				"'%s' must be permanent in every release (it is "
-				"set to %s)",
-				mandatory[k],
-				relc_start_type_name(g->a[i].type));
+			    g->err, RELC_EGRAPH,
+			    "'%s' must be permanent in every release (it is "
+			    "set to %s)",
+			    mandatory[k], relc_start_type_name(g->a[i].type));
 	}
 	return 0;
 }
@@ -125,8 +124,8 @@ undefined_apps(struct graph *g)
 
 		for (k = 0; k < a->uses.n + a->incls.n; k++) {
 			int is_use = k < a->uses.n;
-			const char *dep = is_use ? a->uses.v[k]
-						 : a->incls.v[k - a->uses.n];
+			const char *dep =
+			    is_use ? a->uses.v[k] : a->incls.v[k - a->uses.n];
 
 			if (is_use && relc_names_has(a->opts, dep))
 				continue;
@@ -151,8 +150,8 @@ undefined_apps(struct graph *g)
 }
 
 struct owned {
-	const char *key;	/* the registered name, module, ... */
-	const char *owner;	/* the application */
+	const char *key;   /* the registered name, module, ... */
+	const char *owner; /* the application */
 	size_t seq;
 };
 
@@ -274,7 +273,7 @@ find_top(const struct graph *g, const char *name)
 static int
 add_top_apps_to_uses(struct graph *g)
 {
-	struct namelist orig = { NULL, 0, 0 };
+	struct namelist orig = {NULL, 0, 0};
 	size_t i, k;
 
 	for (i = 0; i < g->n; i++) {
@@ -326,7 +325,7 @@ circle:
 /* ---- sort_used_and_incl_appls -------------------------------------------- */
 
 struct pos {
-	size_t pos;	/* index in the .rel, or SIZE_MAX: not there */
+	size_t pos; /* index in the .rel, or SIZE_MAX: not there */
 	size_t seq;
 	const char *name;
 };
@@ -367,9 +366,9 @@ sort_by_rel_position(const struct graph *g, struct namelist *l)
 
 struct sorter {
 	struct graph *g;
-	size_t *w;		/* the work list, as indices into g->a */
+	size_t *w; /* the work list, as indices into g->a */
 	size_t nw, aw;
-	int *visited;		/* by index */
+	int *visited; /* by index */
 	struct namelist missing;
 	size_t *circular;
 	size_t ncirc, acirc;
@@ -428,7 +427,7 @@ sort_appls(struct graph *g, size_t *out)
 {
 	struct sorter s;
 	size_t nout = 0, *rest, *found, nrest, nfound, nfound2, i;
-	struct namelist notfound = { NULL, 0, 0 };
+	struct namelist notfound = {NULL, 0, 0};
 	int r = -1;
 
 	memset(&s, 0, sizeof(s));
@@ -524,8 +523,8 @@ find_cycle(const struct graph *g, const int *in_set, size_t at, int *state,
 	state[at] = 1;
 	stack[(*depth)++] = at;
 	for (k = 0; k < a->uses.n + a->incls.n; k++) {
-		const char *dep = k < a->uses.n ? a->uses.v[k]
-						: a->incls.v[k - a->uses.n];
+		const char *dep =
+		    k < a->uses.n ? a->uses.v[k] : a->incls.v[k - a->uses.n];
 		long j = app_index(g, dep);
 
 		if (j < 0 || !in_set[j])
@@ -537,8 +536,8 @@ find_cycle(const struct graph *g, const int *in_set, size_t at, int *state,
 			stack[(*depth)++] = (size_t)j;
 			return 1;
 		}
-		if (!state[j] && find_cycle(g, in_set, (size_t)j, state, stack,
-					    depth))
+		if (!state[j] &&
+		    find_cycle(g, in_set, (size_t)j, state, stack, depth))
 			return 1;
 	}
 	state[at] = 2;
@@ -564,8 +563,8 @@ circular_error(struct graph *g, const size_t *c, size_t n)
 		in_set[i] = 1;
 	for (i = 0; i < n && !found; i++)
 		if (!state[c[i]])
-			found = find_cycle(g, in_set, c[i], state, stack,
-					   &depth);
+			found =
+			    find_cycle(g, in_set, c[i], state, stack, &depth);
 	if (found) {
 		/*
 		 * stack ends with the repeated node: the cycle is
@@ -582,9 +581,9 @@ circular_error(struct graph *g, const size_t *c, size_t n)
 			if (stack[start + i] < stack[start + first])
 				first = i;
 		for (i = 0; i <= len; i++)
-			relc_strbuf_addf(&msg, "%s%s", i ? " -> " : "",
-					 g->a[stack[start + (first + i) % len]]
-						 .name);
+			relc_strbuf_addf(
+			    &msg, "%s%s", i ? " -> " : "",
+			    g->a[stack[start + (first + i) % len]].name);
 	} else {
 		for (i = 0; i < n; i++)
 			relc_strbuf_addf(&msg, "%s%s", i ? ", " : "",
@@ -637,8 +636,8 @@ relc_graph_sort(struct relc_bootapp **out, size_t *n,
 		g.a[i].type = ra->type;
 		g.a[i].opts = &ra->app->opts;
 		nl_from(&g.a[i].uses, &ra->app->uses);
-		nl_from(&g.a[i].incls, ra->has_incl ? &ra->incl
-						    : &ra->app->incls);
+		nl_from(&g.a[i].incls,
+			ra->has_incl ? &ra->incl : &ra->app->incls);
 	}
 	if (mandatory_apps(&g) || undefined_apps(&g) ||
 	    check_owned(&g, OWN_REGISTERED) || check_owned(&g, OWN_INCLUDED) ||

@@ -122,11 +122,12 @@ relc_otp_find_root(struct relc_strbuf *root, const char *erts_path,
 		if (!strncmp(relc_path_basename(sb.buf), "erts-", 5))
 			relc_path_pop(&sb);
 		if (!is_otp_root(sb.buf)) {
-			relc_error_set(err, RELC_EOTP,
-				       "include_erts: '%s' is not an Erlang/OTP "
-				       "installation (it has no releases/ "
-				       "directory)",
-				       sb.buf);
+			relc_error_set(
+			    err, RELC_EOTP,
+			    "include_erts: '%s' is not an Erlang/OTP "
+			    "installation (it has no releases/ "
+			    "directory)",
+			    sb.buf);
 			goto out;
 		}
 		r = relc_fs_realpath(root, sb.buf, err);
@@ -269,7 +270,8 @@ pick_release_dir(struct relc_strbuf *dir, const char *root,
 				 names[i]);
 		if (!relc_fs_is_file(probe.buf))
 			continue;
-		if (!best || strtoul(names[i], NULL, 10) > strtoul(best, NULL, 10))
+		if (!best ||
+		    strtoul(names[i], NULL, 10) > strtoul(best, NULL, 10))
 			best = names[i];
 	}
 	if (best) {
@@ -292,7 +294,7 @@ relc_otp_load(struct relc_otp *out, const char *root, struct relc_arena *arena,
 	      struct relc_error *err)
 {
 	struct relc_strbuf dir = RELC_STRBUF_INIT, path = RELC_STRBUF_INIT,
-			  text = RELC_STRBUF_INIT;
+			   text = RELC_STRBUF_INIT;
 	const struct relc_term *rel, *script;
 	int r = -1;
 

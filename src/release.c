@@ -78,10 +78,10 @@ locate_project(struct build *b)
 				  "rel/relc.yaml");
 		if (!relc_fs_exists(b->config_path.buf))
 			return relc_error_set(
-				b->err, RELC_ECONFIG,
-				"no release config at '%s' (run 'relc init' to "
-				"write one, or pass --config)",
-				b->config_path.buf);
+			    b->err, RELC_ECONFIG,
+			    "no release config at '%s' (run 'relc init' to "
+			    "write one, or pass --config)",
+			    b->config_path.buf);
 	}
 	return 0;
 }
@@ -313,8 +313,8 @@ write_boot_files(struct build *b, const char *reldir)
 	minimal.apps = base;
 	minimal.napps = nm;
 	if (relc_graph_sort(&mboot, &nmboot, &minimal, &b->arena, b->err) ||
-	    relc_script_build(&script, b->spec.name, b->spec.vsn, mboot,
-			      nmboot, &b->otp, flags, &b->arena, b->err))
+	    relc_script_build(&script, b->spec.name, b->spec.vsn, mboot, nmboot,
+			      &b->otp, flags, &b->arena, b->err))
 		return -1;
 	return write_script(b, reldir, "no_dot_erlang", script, 0);
 }
@@ -394,13 +394,12 @@ write_releases_file(struct build *b, const char *releases)
 					   relc_term_string(a, app->vsn),
 					   relc_term_string(a, dir.buf));
 	}
-	rel = relc_term_tuplev(
-		a, 6, relc_term_atom(a, "release"),
-		relc_term_string(a, b->spec.name),
-		relc_term_string(a, b->spec.vsn),
-		relc_term_string(a, b->spec.erts_vsn),
-		relc_term_list(a, b->spec.napps, apps),
-		relc_term_atom(a, "permanent"));
+	rel = relc_term_tuplev(a, 6, relc_term_atom(a, "release"),
+			       relc_term_string(a, b->spec.name),
+			       relc_term_string(a, b->spec.vsn),
+			       relc_term_string(a, b->spec.erts_vsn),
+			       relc_term_list(a, b->spec.napps, apps),
+			       relc_term_atom(a, "permanent"));
 	relc_script_format(&data, relc_term_list(a, 1, &rel));
 	r = write_file(releases, "RELEASES", &data, 0644, b->err);
 	relc_strbuf_release(&data);
@@ -419,8 +418,8 @@ otp_app_list(const struct build *b, struct relc_strbuf *out)
 
 		if (app->origin != RELC_ORIGIN_OTP)
 			continue;
-		relc_strbuf_addf(out, "%s%s-%s", out->len ? " " : "",
-				 app->name, app->vsn);
+		relc_strbuf_addf(out, "%s%s-%s", out->len ? " " : "", app->name,
+				 app->vsn);
 	}
 }
 
@@ -432,7 +431,7 @@ static int
 render(struct build *b, struct relc_strbuf *out, const char *name)
 {
 	struct relc_strbuf path = RELC_STRBUF_INIT, text = RELC_STRBUF_INIT,
-			  otp_apps = RELC_STRBUF_INIT;
+			   otp_apps = RELC_STRBUF_INIT;
 	const struct relc_embedded *builtin;
 	int got, r = -1;
 
@@ -456,13 +455,13 @@ render(struct build *b, struct relc_strbuf *out, const char *name)
 	otp_app_list(b, &otp_apps);
 	{
 		const struct relc_tvar vars[] = {
-			{ "release_name", b->spec.name },
-			{ "release_vsn", b->spec.vsn },
-			{ "erts_vsn", b->spec.erts_vsn },
-			{ "include_erts",
-			  b->settings.include_erts ? "true" : "false" },
-			{ "otp_apps", otp_apps.buf },
-			{ "relc_version", RELC_VERSION },
+		    {"release_name", b->spec.name},
+		    {"release_vsn", b->spec.vsn},
+		    {"erts_vsn", b->spec.erts_vsn},
+		    {"include_erts",
+		     b->settings.include_erts ? "true" : "false"},
+		    {"otp_apps", otp_apps.buf},
+		    {"relc_version", RELC_VERSION},
 		};
 
 		relc_strbuf_reset(out);
@@ -510,8 +509,8 @@ write_erts(struct build *b, const char *staging)
 	struct relc_strbuf bin = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT;
 	int r = -1;
 
-	if (relc_assemble_erts(b->otp.root, b->otp.erts_vsn, staging,
-			       &b->stats, b->err))
+	if (relc_assemble_erts(b->otp.root, b->otp.erts_vsn, staging, &b->stats,
+			       b->err))
 		goto out;
 	relc_strbuf_addf(&bin, "%s/erts-%s/bin", staging, b->otp.erts_vsn);
 	if (render(b, &data, "erl") ||
@@ -528,7 +527,7 @@ static int
 write_release(struct build *b, const char *staging)
 {
 	struct relc_strbuf reldir = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT,
-			  name = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
+			   name = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
 	int r = -1;
 
 	/* releases/ */
@@ -548,8 +547,7 @@ write_release(struct build *b, const char *staging)
 	relc_strbuf_addf(&data, "%s %s", b->spec.erts_vsn, b->spec.vsn);
 	if (write_file(reldir.buf, "start_erl.data", &data, 0644, b->err))
 		goto out;
-	if (b->settings.include_erts &&
-	    write_releases_file(b, reldir.buf))
+	if (b->settings.include_erts && write_releases_file(b, reldir.buf))
 		goto out;
 
 	/* lib/, erts-VSN/ */
@@ -558,8 +556,7 @@ write_release(struct build *b, const char *staging)
 		goto out;
 
 	/* bin/NAME */
-	if (mkdir_in(&dir, staging, "bin", b->err) ||
-	    render(b, &data, "bin") ||
+	if (mkdir_in(&dir, staging, "bin", b->err) || render(b, &data, "bin") ||
 	    write_file(dir.buf, b->spec.name, &data, 0755, b->err))
 		goto out;
 	r = 0;
@@ -609,8 +606,9 @@ out:
 static int
 place(struct build *b)
 {
-	struct relc_strbuf parent = RELC_STRBUF_INIT, staging = RELC_STRBUF_INIT,
-			  prefix = RELC_STRBUF_INIT;
+	struct relc_strbuf parent = RELC_STRBUF_INIT,
+			   staging = RELC_STRBUF_INIT,
+			   prefix = RELC_STRBUF_INIT;
 	struct relc_error cleanup = RELC_ERROR_INIT;
 	int r = -1;
 
@@ -664,7 +662,7 @@ fill_result(struct relc_build_result *res, const struct build *b)
 		res->apps[i].name = relc_xstrdup(b->boot[i].app->name);
 		res->apps[i].vsn = relc_xstrdup(b->boot[i].app->vsn);
 		res->apps[i].type =
-			relc_xstrdup(relc_start_type_name(b->boot[i].type));
+		    relc_xstrdup(relc_start_type_name(b->boot[i].type));
 	}
 }
 
@@ -701,8 +699,8 @@ relc_release_build(struct relc_build_result *res,
 					  s->where[RELC_S_INCLUDE_ERTS].col);
 		goto out;
 	}
-	if (relc_otp_load(&b.otp, root.buf, &b.arena, err) ||
-	    build_index(&b) || resolve(&b))
+	if (relc_otp_load(&b.otp, root.buf, &b.arena, err) || build_index(&b) ||
+	    resolve(&b))
 		goto out;
 	if (b.settings.output_dir) {
 		relc_path_resolve(&b.out_dir, b.project.buf,

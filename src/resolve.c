@@ -14,9 +14,9 @@ struct node {
 	const struct relc_app *app;
 	enum relc_start_type type;
 	int explicit_type;
-	const struct relc_goal *goal;	/* the configured entry, if any */
-	const struct relc_names *incl;	/* the included apps in effect */
-	int root;			/* asked for by the release itself */
+	const struct relc_goal *goal;  /* the configured entry, if any */
+	const struct relc_names *incl; /* the included apps in effect */
+	int root;		       /* asked for by the release itself */
 };
 
 struct state {
@@ -25,13 +25,13 @@ struct state {
 	struct relc_error *err;
 	struct node *nodes;
 	size_t n, alloc;
-	size_t *order;		/* post-order indices */
+	size_t *order; /* post-order indices */
 	size_t norder, aorder;
-	const char **path;	/* names on the DFS stack, for messages */
+	const char **path; /* names on the DFS stack, for messages */
 	size_t npath, apath;
 };
 
-static const char *const implicit_goals[] = { "kernel", "stdlib", "sasl" };
+static const char *const implicit_goals[] = {"kernel", "stdlib", "sasl"};
 
 static const struct relc_goal *
 find_goal(const struct relc_release_config *rel, const char *name)
@@ -63,8 +63,9 @@ not_found(struct state *s, const char *name, const char *vsn,
 	size_t i;
 
 	if (vsn)
-		relc_strbuf_addf(&msg, "cannot find version %s of application "
-				       "'%s'",
+		relc_strbuf_addf(&msg,
+				 "cannot find version %s of application "
+				 "'%s'",
 				 vsn, name);
 	else
 		relc_strbuf_addf(&msg, "cannot find application '%s'", name);
@@ -85,8 +86,8 @@ not_found(struct state *s, const char *name, const char *vsn,
 		goal = find_goal(s->in->rel, s->path[0]);
 	}
 	if (goal)
-		relc_error_at(s->err, RELC_EAPP, s->in->config_path,
-			      goal->line, goal->col, "%s", msg.buf);
+		relc_error_at(s->err, RELC_EAPP, s->in->config_path, goal->line,
+			      goal->col, "%s", msg.buf);
 	else
 		relc_error_set(s->err, RELC_EAPP, "%s", msg.buf);
 	relc_strbuf_release(&msg);
@@ -154,7 +155,9 @@ visit(struct state *s, const char *name, int optional, int root)
 	if (r < 0)
 		return -1;
 	if (r > 0)
-		return optional && !g ? 0 : not_found(s, name, g ? g->vsn : NULL, g);
+		return optional && !g
+			   ? 0
+			   : not_found(s, name, g ? g->vsn : NULL, g);
 	RELC_ALLOC_GROW(s->nodes, s->n + 1, s->alloc);
 	idx = s->n++;
 	nd = &s->nodes[idx];
@@ -298,14 +301,13 @@ relc_resolve_check_types(const struct relc_relspec *rel,
 			if (!g || g->type == RELC_START_DEFAULT)
 				g = find_goal(cfg, ra->app->name);
 			return relc_error_at(
-				err, RELC_EAPP, g ? config_path : NULL,
-				g ? g->line : 0, g ? g->col : 0,
-				"'%s' is started (%s) but needs '%s', which "
-				"is set to %s and so would not be running: "
-				"start '%s' too, or set '%s' to load",
-				ra->app->name, relc_start_type_name(ra->type),
-				dep, relc_start_type_name(d->type), dep,
-				ra->app->name);
+			    err, RELC_EAPP, g ? config_path : NULL,
+			    g ? g->line : 0, g ? g->col : 0,
+			    "'%s' is started (%s) but needs '%s', which "
+			    "is set to %s and so would not be running: "
+			    "start '%s' too, or set '%s' to load",
+			    ra->app->name, relc_start_type_name(ra->type), dep,
+			    relc_start_type_name(d->type), dep, ra->app->name);
 		}
 	}
 	return 0;
@@ -396,10 +398,10 @@ relc_relspec_term(const struct relc_relspec *rel, struct relc_arena *arena)
 		apps[i] = relc_term_tuple(arena, k, v);
 	}
 	return relc_term_tuplev(
-		arena, 4, relc_term_atom(arena, "release"),
-		relc_term_tuplev(arena, 2, relc_term_string(arena, rel->name),
-				 relc_term_string(arena, rel->vsn)),
-		relc_term_tuplev(arena, 2, relc_term_atom(arena, "erts"),
-				 relc_term_string(arena, rel->erts_vsn)),
-		relc_term_list(arena, rel->napps, apps));
+	    arena, 4, relc_term_atom(arena, "release"),
+	    relc_term_tuplev(arena, 2, relc_term_string(arena, rel->name),
+			     relc_term_string(arena, rel->vsn)),
+	    relc_term_tuplev(arena, 2, relc_term_atom(arena, "erts"),
+			     relc_term_string(arena, rel->erts_vsn)),
+	    relc_term_list(arena, rel->napps, apps));
 }

@@ -61,7 +61,7 @@ ebin_path(struct relc_arena *a, const struct relc_app *app, unsigned flags)
 static const struct relc_term *
 path_set(struct relc_arena *a, const struct tlist *paths)
 {
-	struct tlist uniq = { NULL, 0, 0 };
+	struct tlist uniq = {NULL, 0, 0};
 	const struct relc_term *t;
 	size_t i, j;
 
@@ -82,7 +82,7 @@ relc_script_pack_app(const struct relc_bootapp *b, unsigned otp_major,
 		     struct relc_arena *a)
 {
 	const struct relc_app *app = b->app;
-	struct tlist props = { NULL, 0, 0 };
+	struct tlist props = {NULL, 0, 0};
 	const struct relc_term *t;
 
 	push(&props, pair(a, "description", app->description));
@@ -90,8 +90,8 @@ relc_script_pack_app(const struct relc_bootapp *b, unsigned otp_major,
 	push(&props, pair(a, "id", app->id));
 	push(&props, pair(a, "modules", app->modules));
 	push(&props, pair(a, "registered", app->registered));
-	push(&props, pair(a, "applications",
-			  relc_term_list(a, b->uses.n, b->uses.t)));
+	push(&props,
+	     pair(a, "applications", relc_term_list(a, b->uses.n, b->uses.t)));
 	if (otp_major >= 24)
 		push(&props, pair(a, "optional_applications", app->optional));
 	push(&props, pair(a, "included_applications",
@@ -132,7 +132,7 @@ static const struct relc_term *
 load_list(struct relc_arena *a, const struct relc_app *app,
 	  const struct relc_otp *otp)
 {
-	struct tlist mods = { NULL, 0, 0 };
+	struct tlist mods = {NULL, 0, 0};
 	const struct relc_term *t;
 	size_t i;
 
@@ -191,12 +191,10 @@ kernel_procs(struct tlist *out, const struct relc_otp *otp,
 			}
 		}
 		push(out, relc_term_tuplev(
-				  a, 3, kp->u.tuple.v[0], kp->u.tuple.v[1],
-				  relc_term_tuplev(
-					  a, 3, mfa->u.tuple.v[0],
-					  mfa->u.tuple.v[1],
-					  relc_term_list(a, args->u.list.n,
-							 nargs))));
+			      a, 3, kp->u.tuple.v[0], kp->u.tuple.v[1],
+			      relc_term_tuplev(
+				  a, 3, mfa->u.tuple.v[0], mfa->u.tuple.v[1],
+				  relc_term_list(a, args->u.list.n, nargs))));
 	}
 	if (!replaced)
 		return relc_error_set(err, RELC_EOTP,
@@ -212,7 +210,7 @@ relc_script_build(const struct relc_term **out, const char *name,
 		  size_t napps, const struct relc_otp *otp, unsigned flags,
 		  struct relc_arena *a, struct relc_error *err)
 {
-	struct tlist in = { NULL, 0, 0 }, paths = { NULL, 0, 0 };
+	struct tlist in = {NULL, 0, 0}, paths = {NULL, 0, 0};
 	const struct relc_term *kernel = NULL;
 	size_t i, k;
 	int r = -1;
@@ -262,13 +260,12 @@ relc_script_build(const struct relc_term **out, const char *name,
 		push(&in,
 		     pair(a, "apply",
 			  relc_term_tuplev(
-				  a, 3, atom(a, "application"), atom(a, "load"),
-				  relc_term_list(
-					  a, 1,
-					  (const struct relc_term *[]){
-						  relc_script_pack_app(
-							  &apps[i], otp->major,
-							  a) }))));
+			      a, 3, atom(a, "application"), atom(a, "load"),
+			      relc_term_list(
+				  a, 1,
+				  (const struct relc_term *[]){
+				      relc_script_pack_app(&apps[i], otp->major,
+							   a)}))));
 	}
 	push(&in, pair(a, "progress", atom(a, "applications_loaded")));
 
@@ -279,21 +276,21 @@ relc_script_build(const struct relc_term **out, const char *name,
 		if (apps[i].type == RELC_NONE || apps[i].type == RELC_LOAD)
 			continue;
 		for (k = 0; k < napps && !included; k++)
-			included = relc_names_has(&apps[k].incls,
-						  apps[i].app->name);
+			included =
+			    relc_names_has(&apps[k].incls, apps[i].app->name);
 		if (included)
 			continue;
-		push(&in,
-		     pair(a, "apply",
-			  relc_term_tuplev(
-				  a, 3, atom(a, "application"),
-				  atom(a, "start_boot"),
-				  relc_term_list(
-					  a, 2,
-					  (const struct relc_term *[]){
-						  atom(a, apps[i].app->name),
-						  atom(a, relc_start_type_name(
-								  apps[i].type)) }))));
+		push(
+		    &in,
+		    pair(a, "apply",
+			 relc_term_tuplev(
+			     a, 3, atom(a, "application"),
+			     atom(a, "start_boot"),
+			     relc_term_list(a, 2,
+					    (const struct relc_term *[]){
+						atom(a, apps[i].app->name),
+						atom(a, relc_start_type_name(
+							    apps[i].type))}))));
 	}
 
 	/* 6. the end */
@@ -304,10 +301,11 @@ relc_script_build(const struct relc_term **out, const char *name,
 						&relc_term_nil)));
 	push(&in, pair(a, "progress", atom(a, "started")));
 
-	*out = relc_term_tuplev(a, 3, atom(a, "script"),
-				relc_term_tuplev(a, 2, relc_term_string(a, name),
-						 relc_term_string(a, vsn)),
-				relc_term_list(a, in.n, in.v));
+	*out =
+	    relc_term_tuplev(a, 3, atom(a, "script"),
+			     relc_term_tuplev(a, 2, relc_term_string(a, name),
+					      relc_term_string(a, vsn)),
+			     relc_term_list(a, in.n, in.v));
 	r = 0;
 out:
 	free(in.v);

@@ -173,7 +173,7 @@ relc_strbuf_add_u8(struct relc_strbuf *sb, unsigned v)
 void
 relc_strbuf_add_be16(struct relc_strbuf *sb, unsigned v)
 {
-	unsigned char b[2] = { (unsigned char)(v >> 8), (unsigned char)v };
+	unsigned char b[2] = {(unsigned char)(v >> 8), (unsigned char)v};
 
 	relc_strbuf_add(sb, b, 2);
 }
@@ -181,9 +181,9 @@ relc_strbuf_add_be16(struct relc_strbuf *sb, unsigned v)
 void
 relc_strbuf_add_be32(struct relc_strbuf *sb, unsigned long v)
 {
-	unsigned char b[4] = { (unsigned char)(v >> 24),
-			       (unsigned char)(v >> 16),
-			       (unsigned char)(v >> 8), (unsigned char)v };
+	unsigned char b[4] = {(unsigned char)(v >> 24),
+			      (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+			      (unsigned char)v};
 
 	relc_strbuf_add(sb, b, 4);
 }

@@ -12,7 +12,7 @@
 #include "relc/xalloc.h"
 #include "term_private.h"
 
-const struct relc_term relc_term_nil = { .type = RELC_T_NIL };
+const struct relc_term relc_term_nil = {.type = RELC_T_NIL};
 
 /* ---- building ------------------------------------------------------------ */
 
@@ -99,8 +99,8 @@ relc_term_string(struct relc_arena *a, const char *utf8)
 		return &relc_term_nil;
 	cp = relc_arena_array(a, len, sizeof(*cp));
 	while (i < len) {
-		k = relc_term__utf8_decode((const unsigned char *)utf8 + i, len - i,
-				&cp[n]);
+		k = relc_term__utf8_decode((const unsigned char *)utf8 + i,
+					   len - i, &cp[n]);
 		if (!k)
 			RELC_BUG("invalid UTF-8 in '%s'", utf8);
 		i += k;
@@ -113,7 +113,8 @@ relc_term_string(struct relc_arena *a, const char *utf8)
 }
 
 const struct relc_term *
-relc_term_tuple(struct relc_arena *a, size_t n, const struct relc_term *const *v)
+relc_term_tuple(struct relc_arena *a, size_t n,
+		const struct relc_term *const *v)
 {
 	struct relc_term *t = new_term(a, RELC_T_TUPLE);
 	const struct relc_term **copy = relc_arena_array(a, n, sizeof(*copy));
@@ -325,8 +326,7 @@ cmp_big(const struct relc_term *a, const struct relc_term *b)
 		return a->u.big.n < b->u.big.n ? -sign : sign;
 	for (i = a->u.big.n; i--;)
 		if (a->u.big.mag[i] != b->u.big.mag[i])
-			return a->u.big.mag[i] < b->u.big.mag[i] ? -sign
-								 : sign;
+			return a->u.big.mag[i] < b->u.big.mag[i] ? -sign : sign;
 	return 0;
 }
 
@@ -346,10 +346,10 @@ cmp_number(const struct relc_term *a, const struct relc_term *b)
 
 		return a == big ? -r : r;
 	}
-	x = a->type == RELC_T_FLOAT	  ? a->u.f
+	x = a->type == RELC_T_FLOAT ? a->u.f
 	    : a->type == RELC_T_INT ? (double)a->u.i
 				    : big_to_double(a);
-	y = b->type == RELC_T_FLOAT	  ? b->u.f
+	y = b->type == RELC_T_FLOAT ? b->u.f
 	    : b->type == RELC_T_INT ? (double)b->u.i
 				    : big_to_double(b);
 	if (x != y)
@@ -375,16 +375,16 @@ cmp_list_elem(const struct relc_term *a, size_t i, const struct relc_term *b,
 {
 	if (a->type == RELC_T_STRING && b->type == RELC_T_STRING)
 		return a->u.str.cp[i] < b->u.str.cp[j]
-			       ? -1
-			       : a->u.str.cp[i] > b->u.str.cp[j];
+			   ? -1
+			   : a->u.str.cp[i] > b->u.str.cp[j];
 	if (a->type == RELC_T_STRING) {
-		struct relc_term x = { .type = RELC_T_INT };
+		struct relc_term x = {.type = RELC_T_INT};
 
 		x.u.i = a->u.str.cp[i];
 		return relc_term_compare(&x, b->u.list.v[j]);
 	}
 	if (b->type == RELC_T_STRING) {
-		struct relc_term y = { .type = RELC_T_INT };
+		struct relc_term y = {.type = RELC_T_INT};
 
 		y.u.i = b->u.str.cp[j];
 		return relc_term_compare(a->u.list.v[i], &y);
@@ -432,7 +432,8 @@ cmp_bits(const struct relc_term *a, const struct relc_term *b)
 	if (r)
 		return r < 0 ? -1 : 1;
 	for (i = bytes * 8; i < n; i++) {
-		int x = bit_at(a->u.bits.data, i), y = bit_at(b->u.bits.data, i);
+		int x = bit_at(a->u.bits.data, i),
+		    y = bit_at(b->u.bits.data, i);
 
 		if (x != y)
 			return x < y ? -1 : 1;
@@ -461,8 +462,8 @@ relc_term_compare(const struct relc_term *a, const struct relc_term *b)
 		    (r = relc_term_compare(a->u.fun.fun, b->u.fun.fun)))
 			return r;
 		return a->u.fun.arity < b->u.fun.arity
-			       ? -1
-			       : a->u.fun.arity > b->u.fun.arity;
+			   ? -1
+			   : a->u.fun.arity > b->u.fun.arity;
 	case RELC_T_TUPLE:
 		if ((r = cmp_size(a->u.tuple.n, b->u.tuple.n)))
 			return r;
@@ -508,10 +509,10 @@ int
 relc_term__reserved(const char *s, size_t len)
 {
 	static const char *const words[] = {
-		"after", "and", "andalso", "band", "begin", "bnot", "bor",
-		"bsl", "bsr", "bxor", "case", "catch", "cond", "div", "end",
-		"fun", "if", "let", "not", "of", "or", "orelse", "receive",
-		"rem", "try", "when", "xor",
+	    "after",  "and",	 "andalso", "band", "begin", "bnot", "bor",
+	    "bsl",    "bsr",	 "bxor",    "case", "catch", "cond", "div",
+	    "end",    "fun",	 "if",	    "let",  "not",   "of",   "or",
+	    "orelse", "receive", "rem",	    "try",  "when",  "xor",
 	};
 	size_t i;
 
@@ -834,8 +835,7 @@ is_scalar(const struct relc_term *t)
  * ~p does with lists of atoms): as many per line as fit.
  */
 static int
-print_filled(struct relc_strbuf *out, const struct relc_term *t,
-	     size_t indent)
+print_filled(struct relc_strbuf *out, const struct relc_term *t, size_t indent)
 {
 	struct relc_strbuf item = RELC_STRBUF_INIT;
 	size_t i, col = indent + 1, line_start;

@@ -44,13 +44,13 @@ enum {
 struct token {
 	enum tok_type type;
 	unsigned line, col;
-	uint32_t punct;		/* TOK_PUNCT: the character or P_ code */
-	int quoted;		/* TOK_ATOM: written as 'quoted' */
-	struct relc_strbuf text;	/* TOK_ATOM, TOK_VAR: UTF-8 */
-	uint32_t *cps;		/* TOK_STRING: code points */
+	uint32_t punct;		 /* TOK_PUNCT: the character or P_ code */
+	int quoted;		 /* TOK_ATOM: written as 'quoted' */
+	struct relc_strbuf text; /* TOK_ATOM, TOK_VAR: UTF-8 */
+	uint32_t *cps;		 /* TOK_STRING: code points */
 	size_t ncps, acps;
 	uint32_t ch;		/* TOK_CHAR */
-	struct relc_strbuf mag;	/* TOK_INT: little-endian magnitude */
+	struct relc_strbuf mag; /* TOK_INT: little-endian magnitude */
 	double f;		/* TOK_FLOAT */
 };
 
@@ -58,7 +58,7 @@ struct parser {
 	const uint32_t *cp;
 	size_t n, pos;
 	unsigned line, col;
-	struct token tok;	/* the current (lookahead) token */
+	struct token tok; /* the current (lookahead) token */
 	struct relc_arena *arena;
 	struct relc_error *err;
 	unsigned depth;
@@ -138,8 +138,8 @@ decode(uint32_t **out, size_t *n, const char *buf, size_t len,
 		if (latin1) {
 			c = s[i++];
 		} else {
-			size_t step = relc_term__utf8_decode(s + i, len - i,
-							     &c);
+			size_t step =
+			    relc_term__utf8_decode(s + i, len - i, &c);
 
 			if (!step)
 				goto bad;
@@ -188,9 +188,9 @@ nextc(struct parser *p)
 	return c;
 }
 
-static int
-scan_error(struct parser *p, unsigned line, unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int scan_error(struct parser *p, unsigned line, unsigned col,
+		      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static int
 scan_error(struct parser *p, unsigned line, unsigned col, const char *fmt, ...)
@@ -221,8 +221,9 @@ is_latin1_upper(uint32_t c)
 static int
 is_namechar(uint32_t c)
 {
-	return c < 0x100 && (relc_isalnum((int)c) || c == '_' || c == '@' ||
-			     (c >= 0xC0 && c <= 0xFF && c != 0xD7 && c != 0xF7));
+	return c < 0x100 &&
+	       (relc_isalnum((int)c) || c == '_' || c == '@' ||
+		(c >= 0xC0 && c <= 0xFF && c != 0xD7 && c != 0xF7));
 }
 
 static int
@@ -257,15 +258,33 @@ scan_escape(struct parser *p, uint32_t *out)
 		return 0;
 	}
 	switch (c) {
-	case 'b': *out = 8; return 0;
-	case 'd': *out = 127; return 0;
-	case 'e': *out = 27; return 0;
-	case 'f': *out = 12; return 0;
-	case 'n': *out = 10; return 0;
-	case 'r': *out = 13; return 0;
-	case 's': *out = 32; return 0;
-	case 't': *out = 9; return 0;
-	case 'v': *out = 11; return 0;
+	case 'b':
+		*out = 8;
+		return 0;
+	case 'd':
+		*out = 127;
+		return 0;
+	case 'e':
+		*out = 27;
+		return 0;
+	case 'f':
+		*out = 12;
+		return 0;
+	case 'n':
+		*out = 10;
+		return 0;
+	case 'r':
+		*out = 13;
+		return 0;
+	case 's':
+		*out = 32;
+		return 0;
+	case 't':
+		*out = 9;
+		return 0;
+	case 'v':
+		*out = 11;
+		return 0;
 	case 'x':
 		if (peekc(p, 0) == '{') {
 			nextc(p);
@@ -602,8 +621,17 @@ next_token(struct parser *p)
 			t->punct = P_OROR;
 		}
 		return 0;
-	case '{': case '}': case '[': case ']': case '(': case ')':
-	case ',': case '#': case '/': case '-': case '+':
+	case '{':
+	case '}':
+	case '[':
+	case ']':
+	case '(':
+	case ')':
+	case ',':
+	case '#':
+	case '/':
+	case '-':
+	case '+':
 		t->type = TOK_PUNCT;
 		t->punct = c;
 		return 0;
@@ -645,11 +673,21 @@ describe_token(const struct token *t, struct relc_strbuf *out)
 		return;
 	case TOK_PUNCT:
 		switch (t->punct) {
-		case P_ARROW: relc_strbuf_addstr(out, "'=>'"); return;
-		case P_LTLT: relc_strbuf_addstr(out, "'<<'"); return;
-		case P_GTGT: relc_strbuf_addstr(out, "'>>'"); return;
-		case P_ASSOC: relc_strbuf_addstr(out, "':='"); return;
-		case P_OROR: relc_strbuf_addstr(out, "'||'"); return;
+		case P_ARROW:
+			relc_strbuf_addstr(out, "'=>'");
+			return;
+		case P_LTLT:
+			relc_strbuf_addstr(out, "'<<'");
+			return;
+		case P_GTGT:
+			relc_strbuf_addstr(out, "'>>'");
+			return;
+		case P_ASSOC:
+			relc_strbuf_addstr(out, "':='");
+			return;
+		case P_OROR:
+			relc_strbuf_addstr(out, "'||'");
+			return;
 		default:
 			relc_strbuf_addf(out, "'%c'", (char)t->punct);
 			return;
@@ -722,9 +760,8 @@ make_int(struct parser *p, const struct relc_strbuf *mag, int neg,
 		}
 		if (neg && u <= (uint64_t)INT64_MAX + 1) {
 			t = new_term(p, RELC_T_INT, line, col);
-			t->u.i = u == (uint64_t)INT64_MAX + 1
-					 ? INT64_MIN
-					 : -(int64_t)u;
+			t->u.i = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN
+							      : -(int64_t)u;
 			return t;
 		}
 	}
@@ -820,7 +857,7 @@ static int
 parse_list(struct parser *p, const struct relc_term **out, unsigned line,
 	   unsigned col)
 {
-	struct termvec tv = { NULL, 0, 0 };
+	struct termvec tv = {NULL, 0, 0};
 	const struct relc_term *e, *tail = &relc_term_nil;
 	int r = -1;
 
@@ -843,8 +880,8 @@ parse_list(struct parser *p, const struct relc_term **out, unsigned line,
 		}
 		break;
 	}
-	if (expect_punct(p, ']', tail == &relc_term_nil ? "',', '|' or ']'"
-							 : "']'"))
+	if (expect_punct(p, ']',
+			 tail == &relc_term_nil ? "',', '|' or ']'" : "']'"))
 		goto out;
 	*out = make_list(p, &tv, tail, line, col);
 	r = 0;
@@ -857,7 +894,7 @@ static int
 parse_tuple(struct parser *p, const struct relc_term **out, unsigned line,
 	    unsigned col)
 {
-	struct termvec tv = { NULL, 0, 0 };
+	struct termvec tv = {NULL, 0, 0};
 	const struct relc_term *e;
 	struct relc_term *t;
 	int r = -1;
@@ -1032,14 +1069,22 @@ put_bytes(struct bitbuf *b, const uint8_t *d, size_t nbits)
 static void
 put_uint(struct bitbuf *b, uint64_t v, size_t size, int little)
 {
-	struct relc_term t = { .type = RELC_T_INT };
+	struct relc_term t = {.type = RELC_T_INT};
 
 	t.u.i = (int64_t)v;
 	put_int(b, &t, size, little);
 }
 
-enum seg_type { SEG_DEFAULT, SEG_INTEGER, SEG_FLOAT, SEG_BINARY, SEG_BITS,
-		SEG_UTF8, SEG_UTF16, SEG_UTF32 };
+enum seg_type {
+	SEG_DEFAULT,
+	SEG_INTEGER,
+	SEG_FLOAT,
+	SEG_BINARY,
+	SEG_BITS,
+	SEG_UTF8,
+	SEG_UTF16,
+	SEG_UTF32
+};
 
 struct segspec {
 	enum seg_type type;
@@ -1053,12 +1098,15 @@ struct segspec {
 static int
 parse_segspec(struct parser *p, struct segspec *s)
 {
-	static const struct { const char *name; enum seg_type type; } types[] = {
-		{ "integer", SEG_INTEGER }, { "float", SEG_FLOAT },
-		{ "binary", SEG_BINARY },   { "bytes", SEG_BINARY },
-		{ "bitstring", SEG_BITS },  { "bits", SEG_BITS },
-		{ "utf8", SEG_UTF8 },	    { "utf16", SEG_UTF16 },
-		{ "utf32", SEG_UTF32 },
+	static const struct {
+		const char *name;
+		enum seg_type type;
+	} types[] = {
+	    {"integer", SEG_INTEGER}, {"float", SEG_FLOAT},
+	    {"binary", SEG_BINARY},   {"bytes", SEG_BINARY},
+	    {"bitstring", SEG_BITS},  {"bits", SEG_BITS},
+	    {"utf8", SEG_UTF8},	      {"utf16", SEG_UTF16},
+	    {"utf32", SEG_UTF32},
 	};
 
 	memset(s, 0, sizeof(*s));
@@ -1147,7 +1195,8 @@ put_utf(struct parser *p, struct bitbuf *b, uint32_t c, enum seg_type type,
 	int little, unsigned line, unsigned col)
 {
 	if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return scan_error(p, line, col, "%u is not a Unicode code point",
+		return scan_error(p, line, col,
+				  "%u is not a Unicode code point",
 				  (unsigned)c);
 	if (type == SEG_UTF8) {
 		struct relc_strbuf u = RELC_STRBUF_INIT;
@@ -1179,7 +1228,7 @@ put_segment(struct parser *p, struct bitbuf *b, const struct relc_term *v,
 	size_t unit, size;
 
 	if (type == SEG_DEFAULT)
-		type = v->type == RELC_T_FLOAT  ? SEG_FLOAT
+		type = v->type == RELC_T_FLOAT	? SEG_FLOAT
 		       : v->type == RELC_T_BITS ? SEG_BINARY
 						: SEG_INTEGER;
 	if (type == SEG_UTF8 || type == SEG_UTF16 || type == SEG_UTF32) {
@@ -1226,8 +1275,8 @@ put_segment(struct parser *p, struct bitbuf *b, const struct relc_term *v,
 		if (v->type != RELC_T_BITS)
 			return scan_error(p, line, col,
 					  "a binary segment needs a binary");
-		size = s->has_size ? relc_st_mult(s->size, unit)
-				   : v->u.bits.nbits;
+		size =
+		    s->has_size ? relc_st_mult(s->size, unit) : v->u.bits.nbits;
 		if (size > v->u.bits.nbits ||
 		    (type == SEG_BINARY && !s->has_size && size % 8))
 			return scan_error(p, line, col,
@@ -1242,7 +1291,7 @@ static int
 parse_binary(struct parser *p, const struct relc_term **out, unsigned line,
 	     unsigned col)
 {
-	struct bitbuf b = { RELC_STRBUF_INIT, 0 };
+	struct bitbuf b = {RELC_STRBUF_INIT, 0};
 	struct relc_term *t;
 	int r = -1;
 
@@ -1275,8 +1324,8 @@ parse_binary(struct parser *p, const struct relc_term **out, unsigned line,
 			if (parse_term(p, &v))
 				goto out;
 			if (neg) {
-				struct relc_term *nv = new_term(
-					p, v->type, v->line, v->col);
+				struct relc_term *nv =
+				    new_term(p, v->type, v->line, v->col);
 
 				*nv = *v;
 				if (v->type == RELC_T_FLOAT)
@@ -1298,7 +1347,7 @@ parse_binary(struct parser *p, const struct relc_term **out, unsigned line,
 		}
 		if (cps) {
 			for (i = 0; i < ncps; i++) {
-				struct relc_term c = { .type = RELC_T_INT };
+				struct relc_term c = {.type = RELC_T_INT};
 
 				c.u.i = cps[i];
 				if (put_segment(p, &b, &c, &spec, eline,
@@ -1321,7 +1370,7 @@ parse_binary(struct parser *p, const struct relc_term **out, unsigned line,
 	t = new_term(p, RELC_T_BITS, line, col);
 	t->u.bits.nbits = b.nbits;
 	t->u.bits.data = (const uint8_t *)relc_arena_memdupz(
-		p->arena, b.bytes.buf, b.bytes.len);
+	    p->arena, b.bytes.buf, b.bytes.len);
 	*out = t;
 	r = 0;
 out:
@@ -1393,7 +1442,8 @@ parse_term_inner(struct parser *p, const struct relc_term **out)
 				return -1;
 			return parse_fun(p, out, line, col);
 		}
-		if (!p->tok.quoted && relc_term__reserved(p->tok.text.buf, p->tok.text.len))
+		if (!p->tok.quoted &&
+		    relc_term__reserved(p->tok.text.buf, p->tok.text.len))
 			return unexpected(p, "a term");
 		t = new_term(p, RELC_T_ATOM, line, col);
 		t->u.atom.len = p->tok.text.len;
@@ -1430,8 +1480,7 @@ parse_term_inner(struct parser *p, const struct relc_term **out)
 		case '#':
 			return next_token(p) || parse_map(p, out, line, col);
 		case P_LTLT:
-			return next_token(p) ||
-			       parse_binary(p, out, line, col);
+			return next_token(p) || parse_binary(p, out, line, col);
 		case '(':
 			if (next_token(p) || parse_term(p, out))
 				return -1;
@@ -1452,10 +1501,9 @@ parse_term(struct parser *p, const struct relc_term **out)
 	int r;
 
 	if (++p->depth > MAX_DEPTH) {
-		return relc_error_at(p->err, RELC_ETERM, NULL, p->tok.line,
-				     p->tok.col,
-				     "term is nested more than %d levels deep",
-				     MAX_DEPTH);
+		return relc_error_at(
+		    p->err, RELC_ETERM, NULL, p->tok.line, p->tok.col,
+		    "term is nested more than %d levels deep", MAX_DEPTH);
 	}
 	r = parse_term_inner(p, out);
 	p->depth--;
@@ -1468,7 +1516,7 @@ relc_term_parse(const struct relc_term ***out, size_t *n, const char *buf,
 		struct relc_error *err)
 {
 	struct parser p;
-	struct termvec tv = { NULL, 0, 0 };
+	struct termvec tv = {NULL, 0, 0};
 	uint32_t *cps = NULL;
 	size_t ncps = 0;
 	int r = -1;

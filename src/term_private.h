@@ -12,8 +12,7 @@
  * Returns its length, or 0 when it is not valid UTF-8 (overlong forms,
  * surrogates and code points above U+10FFFF are invalid).
  */
-size_t relc_term__utf8_decode(const unsigned char *s, size_t len,
-			      uint32_t *cp);
+size_t relc_term__utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
 /* Is the text one of Erlang's reserved words (which need quotes)? */
 int relc_term__reserved(const char *s, size_t len);

@@ -20,28 +20,28 @@ struct relc_names {
 
 /* Where an application was found. */
 enum relc_app_origin {
-	RELC_ORIGIN_PROJECT,	/* the project's build output or lib_dirs */
-	RELC_ORIGIN_ELIXIR,	/* the Elixir installation */
-	RELC_ORIGIN_OTP		/* the OTP installation's lib/ */
+	RELC_ORIGIN_PROJECT, /* the project's build output or lib_dirs */
+	RELC_ORIGIN_ELIXIR,  /* the Elixir installation */
+	RELC_ORIGIN_OTP	     /* the OTP installation's lib/ */
 };
 
 struct relc_app {
-	const char *name;	/* the application atom, UTF-8 */
+	const char *name; /* the application atom, UTF-8 */
 	enum relc_app_origin origin;
-	const char *vsn;	/* its vsn string, UTF-8 */
-	const char *path;	/* the .app file */
-	const char *ebin;	/* directory holding the .app */
-	const char *dir;	/* the application directory (ebin's parent) */
+	const char *vsn;  /* its vsn string, UTF-8 */
+	const char *path; /* the .app file */
+	const char *ebin; /* directory holding the .app */
+	const char *dir;  /* the application directory (ebin's parent) */
 
 	/*
 	 * The values systools reads, as terms (defaults filled in: id "",
 	 * optional/included applications and env [], mod [], start_phases
 	 * `undefined`, maxT/maxP `infinity`).
 	 */
-	const struct relc_term *term;	/* the whole {application, ...} */
+	const struct relc_term *term; /* the whole {application, ...} */
 	const struct relc_term *description, *id, *vsn_term, *modules,
-		*registered, *applications, *optional, *included, *mod,
-		*start_phases, *env, *max_t, *max_p;
+	    *registered, *applications, *optional, *included, *mod,
+	    *start_phases, *env, *max_t, *max_p;
 
 	/* The atom lists again, as names. */
 	struct relc_names mods, regs, uses, opts, incls;

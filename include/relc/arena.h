@@ -13,11 +13,14 @@ struct relc_arena_chunk;
 
 struct relc_arena {
 	struct relc_arena_chunk *chunks;
-	size_t used;	/* bytes used in the first chunk */
-	size_t total;	/* bytes handed out, for statistics */
+	size_t used;  /* bytes used in the first chunk */
+	size_t total; /* bytes handed out, for statistics */
 };
 
-#define RELC_ARENA_INIT { NULL, 0, 0 }
+#define RELC_ARENA_INIT                                                        \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 void relc_arena_init(struct relc_arena *a);
 void relc_arena_release(struct relc_arena *a);

@@ -21,15 +21,15 @@ struct relc_error;
 extern volatile sig_atomic_t relc_interrupted;
 
 struct relc_assemble_opts {
-	int include_src;	/* copy src/ and include/ as well */
-	int strip_beams;	/* strip BEAM files (see beam.h) */
+	int include_src; /* copy src/ and include/ as well */
+	int strip_beams; /* strip BEAM files (see beam.h) */
 };
 
 /* Statistics, for --verbose and the benchmarks. */
 struct relc_assemble_stats {
 	size_t files;
 	size_t bytes;
-	size_t stripped;	/* BEAM files stripped */
+	size_t stripped; /* BEAM files stripped */
 };
 
 /*

@@ -42,7 +42,7 @@
  */
 #define RELC_BUG(...) relc_bug_fl(__FILE__, __LINE__, __VA_ARGS__)
 void relc_bug_fl(const char *file, int line, const char *fmt, ...)
-	RELC_PRINTF(3, 4) RELC_NORETURN;
+    RELC_PRINTF(3, 4) RELC_NORETURN;
 
 /* ASCII-only character classes: the core never depends on the locale. */
 static inline int

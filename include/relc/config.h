@@ -12,7 +12,7 @@
 struct relc_error;
 
 enum relc_start_type {
-	RELC_START_DEFAULT = 0,	/* not given: derived from the dependents */
+	RELC_START_DEFAULT = 0, /* not given: derived from the dependents */
 	RELC_PERMANENT,
 	RELC_TRANSIENT,
 	RELC_TEMPORARY,
@@ -27,8 +27,8 @@ const char *relc_start_type_name(enum relc_start_type type);
 struct relc_goal {
 	const char *name;
 	enum relc_start_type type;
-	const char *vsn;	/* a pinned version, or NULL */
-	int has_incl;		/* included_applications overridden? */
+	const char *vsn; /* a pinned version, or NULL */
+	int has_incl;	 /* included_applications overridden? */
 	const char **incl;
 	size_t nincl;
 	unsigned line, col;
@@ -47,14 +47,14 @@ enum relc_setting_id {
 };
 
 struct relc_settings {
-	unsigned set;		/* bit (1 << id) for each setting given */
+	unsigned set; /* bit (1 << id) for each setting given */
 	struct {
 		const char *file;
 		unsigned line, col;
-	} where[RELC_S__COUNT];	/* where each was given, for messages */
+	} where[RELC_S__COUNT]; /* where each was given, for messages */
 
-	int include_erts;	/* copy ERTS (and OTP apps) into the release */
-	const char *erts_path;	/* include_erts: PATH (an OTP root) */
+	int include_erts;      /* copy ERTS (and OTP apps) into the release */
+	const char *erts_path; /* include_erts: PATH (an OTP root) */
 	int include_src;
 	int strip_beams;
 	int dev_mode;
@@ -66,8 +66,8 @@ struct relc_settings {
 
 struct relc_release_config {
 	const char *name;
-	const char *vsn;	/* NULL: the vsn of the app named like it */
-	int has_goals;		/* was `applications` given? */
+	const char *vsn; /* NULL: the vsn of the app named like it */
+	int has_goals;	 /* was `applications` given? */
 	struct relc_goal *goals;
 	size_t ngoals;
 	struct relc_settings settings;
@@ -82,14 +82,14 @@ struct relc_env_config {
 
 struct relc_config {
 	const char *path;
-	const char *default_release;	/* `release:` or NULL */
-	const char *default_env;	/* `environment:` or NULL */
+	const char *default_release; /* `release:` or NULL */
+	const char *default_env;     /* `environment:` or NULL */
 	unsigned release_line, release_col, env_line, env_col;
 	struct relc_release_config *releases;
 	size_t nreleases;
 	struct relc_env_config *envs;
 	size_t nenvs;
-	struct relc_arena arena;	/* owns everything above */
+	struct relc_arena arena; /* owns everything above */
 };
 
 /*

@@ -39,9 +39,9 @@ int relc_appindex_add(struct relc_appindex *idx, const char *dir,
  * Returns 0 and sets *out, 1 when there is no such application (err is
  * left alone), or -1 when a .app file that had to be read is broken.
  */
-int relc_appindex_lookup(const struct relc_app **out,
-			 struct relc_appindex *idx, const char *name,
-			 const char *vsn, struct relc_error *err);
+int relc_appindex_lookup(const struct relc_app **out, struct relc_appindex *idx,
+			 const char *name, const char *vsn,
+			 struct relc_error *err);
 
 /*
  * For messages: the versions of `name` that exist ("1.0 in DIR, ..."),

@@ -17,27 +17,30 @@
 
 enum relc_errkind {
 	RELC_EOK = 0,
-	RELC_EUSAGE,	/* bad command line */
-	RELC_ECONFIG,	/* bad rel/relc.yaml */
-	RELC_ETERM,	/* unreadable Erlang term file */
-	RELC_EAPP,	/* bad or missing application */
-	RELC_EGRAPH,	/* dependency graph problems (cycles, duplicates) */
-	RELC_EIO,	/* the file system said no */
-	RELC_EOTP,	/* the target OTP install is unusable */
-	RELC_EBOOT,	/* boot script generation */
+	RELC_EUSAGE,	   /* bad command line */
+	RELC_ECONFIG,	   /* bad rel/relc.yaml */
+	RELC_ETERM,	   /* unreadable Erlang term file */
+	RELC_EAPP,	   /* bad or missing application */
+	RELC_EGRAPH,	   /* dependency graph problems (cycles, duplicates) */
+	RELC_EIO,	   /* the file system said no */
+	RELC_EOTP,	   /* the target OTP install is unusable */
+	RELC_EBOOT,	   /* boot script generation */
 	RELC_EUNSUPPORTED, /* a command or feature that does not exist yet */
 	RELC_EINTERNAL
 };
 
 struct relc_error {
 	enum relc_errkind kind;
-	int sys_errno;		/* errno when the failure came from the OS */
-	char *path;		/* file the error is about, or NULL */
+	int sys_errno; /* errno when the failure came from the OS */
+	char *path;    /* file the error is about, or NULL */
 	unsigned long line, col;
 	struct relc_strbuf msg;
 };
 
-#define RELC_ERROR_INIT { RELC_EOK, 0, NULL, 0, 0, RELC_STRBUF_INIT }
+#define RELC_ERROR_INIT                                                        \
+	{                                                                      \
+		RELC_EOK, 0, NULL, 0, 0, RELC_STRBUF_INIT                      \
+	}
 
 void relc_error_init(struct relc_error *err);
 void relc_error_release(struct relc_error *err);
@@ -59,7 +62,7 @@ int relc_error_at(struct relc_error *err, enum relc_errkind kind,
  * appended to the message as ": strerror".
  */
 int relc_error_errno(struct relc_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * Fill in the file position of an error that was recorded without one, as

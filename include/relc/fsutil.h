@@ -45,8 +45,8 @@ int relc_fs_mkdirs(const char *path, mode_t mode, struct relc_error *err);
  * caller frees the array and the names with relc_fs_free_names().  Returns 1
  * with an empty list when the directory does not exist and missing_ok.
  */
-int relc_fs_list_dir(char ***names, size_t *n, const char *path,
-		     int missing_ok, struct relc_error *err);
+int relc_fs_list_dir(char ***names, size_t *n, const char *path, int missing_ok,
+		     struct relc_error *err);
 void relc_fs_free_names(char **names, size_t n);
 /* The same for an open directory (the descriptor stays open). */
 int relc_fs_list_dirfd(char ***names, size_t *n, int dirfd, const char *path,
@@ -67,8 +67,8 @@ int relc_fs_realpath(struct relc_strbuf *sb, const char *path,
  * Create a fresh directory named "<dir>/<prefix>XXXXXX" (mode 0755) and put
  * its name in sb.
  */
-int relc_fs_mkdtemp(struct relc_strbuf *sb, const char *dir,
-		    const char *prefix, struct relc_error *err);
+int relc_fs_mkdtemp(struct relc_strbuf *sb, const char *dir, const char *prefix,
+		    struct relc_error *err);
 
 /*
  * Put the directory `fresh` in place of `target`: atomically exchanged when

@@ -22,8 +22,8 @@ struct relc_relspec;
 struct relc_bootapp {
 	const struct relc_app *app;
 	enum relc_start_type type;
-	struct relc_names uses;		/* applications, rewritten */
-	struct relc_names incls;	/* included_applications in effect */
+	struct relc_names uses;	 /* applications, rewritten */
+	struct relc_names incls; /* included_applications in effect */
 };
 
 /* Check the release and sort its applications.  Pure. */

@@ -14,15 +14,15 @@ struct relc_strbuf;
 struct relc_term;
 
 struct relc_otp {
-	const char *root;	/* the OTP root directory */
-	const char *version;	/* "25.2.3" */
-	unsigned major;		/* 25 */
-	const char *erts_vsn;	/* "13.1.5" */
+	const char *root;     /* the OTP root directory */
+	const char *version;  /* "25.2.3" */
+	unsigned major;	      /* 25 */
+	const char *erts_vsn; /* "13.1.5" */
 	/* From start_clean.script: */
-	const struct relc_term *preloaded;	/* list of atoms */
-	const struct relc_term *mandatory;	/* the first primLoad list */
+	const struct relc_term *preloaded; /* list of atoms */
+	const struct relc_term *mandatory; /* the first primLoad list */
 	size_t nkernel_procs;
-	const struct relc_term **kernel_procs;	/* {kernelProcess, ...} */
+	const struct relc_term **kernel_procs; /* {kernelProcess, ...} */
 };
 
 /*

@@ -12,13 +12,13 @@
 struct relc_error;
 
 struct relc_build_opts {
-	const char *project_dir;	/* NULL: the current directory */
-	const char *config_path;	/* NULL: PROJECT/rel/relc.yaml */
-	const char *release;		/* NULL: the config's default */
-	const char *env;		/* NULL: config, then $MIX_ENV, prod */
+	const char *project_dir; /* NULL: the current directory */
+	const char *config_path; /* NULL: PROJECT/rel/relc.yaml */
+	const char *release;	 /* NULL: the config's default */
+	const char *env;	 /* NULL: config, then $MIX_ENV, prod */
 	/* The environment, passed in so that the library reads none: */
-	const char *path_env;		/* $PATH, to find erl and elixir */
-	const char *mix_env;		/* $MIX_ENV */
+	const char *path_env; /* $PATH, to find erl and elixir */
+	const char *mix_env;  /* $MIX_ENV */
 };
 
 struct relc_build_app {
@@ -29,9 +29,9 @@ struct relc_build_result {
 	char *name, *vsn, *env;
 	char *output_dir;
 	char *otp_version, *erts_vsn;
-	struct relc_build_app *apps;	/* in boot order */
+	struct relc_build_app *apps; /* in boot order */
 	size_t napps;
-	size_t files, bytes, stripped;	/* what was copied */
+	size_t files, bytes, stripped; /* what was copied */
 };
 
 int relc_release_build(struct relc_build_result *res,

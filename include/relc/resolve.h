@@ -18,8 +18,8 @@ struct relc_strbuf;
 /* One entry of the .rel file. */
 struct relc_relapp {
 	const struct relc_app *app;
-	enum relc_start_type type;	/* never RELC_START_DEFAULT */
-	int has_incl;			/* {App, Vsn, [Type,] InclApps} form */
+	enum relc_start_type type; /* never RELC_START_DEFAULT */
+	int has_incl;		   /* {App, Vsn, [Type,] InclApps} form */
 	struct relc_names incl;
 };
 
@@ -42,13 +42,13 @@ typedef int (*relc_lookup_fn)(const struct relc_app **out, void *ctx,
 
 struct relc_resolve_in {
 	const struct relc_release_config *rel;
-	const char *config_path;	/* for file:line:col in messages */
+	const char *config_path; /* for file:line:col in messages */
 	const char *erts_vsn;
 	relc_lookup_fn lookup;
 	void *ctx;
 	/* For messages: append the versions found of `name`, if any. */
 	void (*describe)(struct relc_strbuf *out, void *ctx, const char *name);
-	const char *searched;	/* where applications were looked for */
+	const char *searched; /* where applications were looked for */
 };
 
 /*

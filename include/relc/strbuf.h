@@ -22,7 +22,10 @@ struct relc_strbuf {
 };
 
 extern char relc_strbuf_empty[];
-#define RELC_STRBUF_INIT { 0, 0, relc_strbuf_empty }
+#define RELC_STRBUF_INIT                                                       \
+	{                                                                      \
+		0, 0, relc_strbuf_empty                                        \
+	}
 
 /* Set up an empty strbuf, reserving `hint` bytes (0: allocate nothing). */
 void relc_strbuf_init(struct relc_strbuf *sb, size_t hint);
@@ -45,9 +48,9 @@ void relc_strbuf_add(struct relc_strbuf *sb, const void *data, size_t len);
 void relc_strbuf_addstr(struct relc_strbuf *sb, const char *s);
 void relc_strbuf_addch(struct relc_strbuf *sb, int c);
 void relc_strbuf_addf(struct relc_strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void relc_strbuf_vaddf(struct relc_strbuf *sb, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 /* Append `n` copies of byte c. */
 void relc_strbuf_addchars(struct relc_strbuf *sb, int c, size_t n);
 /* Append the code point `cp` as UTF-8 (1 to 4 bytes). */

@@ -31,29 +31,29 @@ enum relc_term_type {
 	RELC_T_BIGINT,
 	RELC_T_FLOAT,
 	RELC_T_ATOM,
-	RELC_T_FUN,	/* an external fun: fun M:F/A */
+	RELC_T_FUN, /* an external fun: fun M:F/A */
 	RELC_T_TUPLE,
 	RELC_T_MAP,
 	RELC_T_NIL,
 	RELC_T_STRING,
 	RELC_T_LIST,
-	RELC_T_BITS	/* a binary, or a bitstring when nbits % 8 != 0 */
+	RELC_T_BITS /* a binary, or a bitstring when nbits % 8 != 0 */
 };
 
 struct relc_term {
 	enum relc_term_type type;
-	unsigned line, col;	/* where it started in its source; 0: built */
+	unsigned line, col; /* where it started in its source; 0: built */
 	union {
 		int64_t i;
 		struct {
 			int neg;
-			size_t n;		/* bytes in mag, mag[n-1] != 0 */
-			const uint8_t *mag;	/* magnitude, little-endian */
+			size_t n;	    /* bytes in mag, mag[n-1] != 0 */
+			const uint8_t *mag; /* magnitude, little-endian */
 		} big;
 		double f;
 		struct {
-			const char *name;	/* UTF-8, NUL-terminated */
-			size_t len;		/* bytes */
+			const char *name; /* UTF-8, NUL-terminated */
+			size_t len;	  /* bytes */
 		} atom;
 		struct {
 			const struct relc_term *mod, *fun; /* atoms */

@@ -23,9 +23,9 @@ size_t relc_st_mult(size_t a, size_t b);
  * truncation is a bug and aborts.
  */
 int relc_xsnprintf(char *dst, size_t max, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
-#define RELC_ALLOC_ARRAY(x, n) \
+#define RELC_ALLOC_ARRAY(x, n)                                                 \
 	((x) = relc_xmalloc(relc_st_mult(sizeof(*(x)), (n))))
 #define RELC_CALLOC_ARRAY(x, n) ((x) = relc_xcalloc((n), sizeof(*(x))))
 
@@ -40,7 +40,7 @@ int relc_xsnprintf(char *dst, size_t max, const char *fmt, ...)
 			if ((alloc) < (nr))                                    \
 				(alloc) = (nr);                                \
 			(x) = relc_xrealloc(                                   \
-				(x), relc_st_mult(sizeof(*(x)), (alloc)));     \
+			    (x), relc_st_mult(sizeof(*(x)), (alloc)));         \
 		}                                                              \
 	} while (0)
 

@@ -10,30 +10,30 @@
 #include "relc/release.h"
 
 static const char usage[] =
-	"usage: relc build [options]\n"
-	"\n"
-	"Assemble a release from the compiled project, as rel/relc.yaml\n"
-	"describes it, into _build/ENV/rel/NAME (or the config's output_dir).\n"
-	"\n"
-	"  -c, --config PATH    the release config (default: rel/relc.yaml)\n"
-	"  -e, --env ENV        the environment (default: the config's,\n"
-	"                       then $MIX_ENV, then prod)\n"
-	"  -h, --help           show this help\n"
-	"  -q, --quiet          print nothing on success\n"
-	"  -r, --release NAME   the release (default: the config's)\n"
-	"  -v, --verbose        list the applications in boot order\n";
+    "usage: relc build [options]\n"
+    "\n"
+    "Assemble a release from the compiled project, as rel/relc.yaml\n"
+    "describes it, into _build/ENV/rel/NAME (or the config's output_dir).\n"
+    "\n"
+    "  -c, --config PATH    the release config (default: rel/relc.yaml)\n"
+    "  -e, --env ENV        the environment (default: the config's,\n"
+    "                       then $MIX_ENV, then prod)\n"
+    "  -h, --help           show this help\n"
+    "  -q, --quiet          print nothing on success\n"
+    "  -r, --release NAME   the release (default: the config's)\n"
+    "  -v, --verbose        list the applications in boot order\n";
 
 int
 cmd_build(int argc, char **argv, struct relc_error *err)
 {
 	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "env", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "release", required_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
+	    {"config", required_argument, NULL, 'c'},
+	    {"env", required_argument, NULL, 'e'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"release", required_argument, NULL, 'r'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct relc_build_opts opts;
 	struct relc_build_result res;

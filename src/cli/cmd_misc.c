@@ -25,7 +25,7 @@ cmd_help(int argc, char **argv, struct relc_error *err)
 	const struct relc_cmd *c;
 
 	if (argc > 1) {
-		char *sub[] = { argv[1], (char *)"--help", NULL };
+		char *sub[] = {argv[1], (char *)"--help", NULL};
 
 		for (c = relc_cmds; c->name; c++)
 			if (!strcmp(c->name, argv[1]) && c->fn != cmd_help)
@@ -46,7 +46,8 @@ cmd_help(int argc, char **argv, struct relc_error *err)
 static int
 not_yet(const char *name, int argc, char **argv, struct relc_error *err)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("relc %s: not implemented yet\n", name);
 		return 0;
 	}

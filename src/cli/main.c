@@ -17,12 +17,12 @@
 #include "relc/strbuf.h"
 
 const struct relc_cmd relc_cmds[] = {
-	{ "init", cmd_init, "write a starter rel/relc.yaml for this project" },
-	{ "build", cmd_build, "assemble a release" },
-	{ "archive", cmd_archive, "pack a built release into a tarball" },
-	{ "version", cmd_version, "print relc's version" },
-	{ "help", cmd_help, "show help for relc or a command" },
-	{ NULL, NULL, NULL },
+    {"init", cmd_init, "write a starter rel/relc.yaml for this project"},
+    {"build", cmd_build, "assemble a release"},
+    {"archive", cmd_archive, "pack a built release into a tarball"},
+    {"version", cmd_version, "print relc's version"},
+    {"help", cmd_help, "show help for relc or a command"},
+    {NULL, NULL, NULL},
 };
 
 static void

@@ -33,7 +33,8 @@ check_roundtrips(const struct relc_term *t, struct relc_arena *arena)
 		else
 			relc_term_print_flat(&sb, t);
 		relc_strbuf_addstr(&sb, ".\n");
-		if (relc_term_parse(&back, &n, sb.buf, sb.len, 0, arena, &err) ||
+		if (relc_term_parse(&back, &n, sb.buf, sb.len, 0, arena,
+				    &err) ||
 		    n != 1 || !relc_term_equal(t, back[0]))
 			RELC_BUG("printed term does not read back: %s", sb.buf);
 	}

@@ -58,8 +58,8 @@ static int
 assemble(const char *dir, const struct relc_app *app, int strip, int src,
 	 struct relc_error *err)
 {
-	struct relc_assemble_opts opts = { src, strip };
-	struct relc_assemble_stats stats = { 0, 0, 0 };
+	struct relc_assemble_opts opts = {src, strip};
+	struct relc_assemble_stats stats = {0, 0, 0};
 	char *lib = path_in(dir, "out/lib");
 	int r;
 
@@ -197,7 +197,7 @@ test_erts(void **state)
 {
 	const char *dir = *state;
 	struct relc_error err = RELC_ERROR_INIT;
-	struct relc_assemble_stats stats = { 0, 0, 0 };
+	struct relc_assemble_stats stats = {0, 0, 0};
 	char *root = fixture_fake_otp(dir, "otp"), *out = path_in(dir, "rel"),
 	     *p;
 
@@ -211,10 +211,10 @@ test_erts(void **state)
 						     "erlexec")));
 	free(p);
 	assert_false(relc_fs_exists(p = path_in(dir, "rel/erts-13.1.5/bin/"
-						      "dialyzer")));
+						     "dialyzer")));
 	free(p);
 	assert_false(relc_fs_exists(p = path_in(dir, "rel/erts-13.1.5/bin/"
-						      "start.src")));
+						     "start.src")));
 	free(p);
 	assert_int_equal(stats.files, 2);
 	free(root);
@@ -239,16 +239,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_copies_ebin_priv_and_src,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_dangling_top_level_links_are_absent, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(test_link_errors, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_missing_module_beam, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_erts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_copies_ebin_priv_and_src,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_dangling_top_level_links_are_absent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_link_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_module_beam, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_erts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,11 +43,12 @@ test_keeps_significant_chunks_in_order(void **state)
 	assert_int_equal(relc_beam_strip(&out, in.buf, in.len, "m.beam", &err),
 			 0);
 	ids = chunk_ids(&out);
-	assert_string_equal(ids, "AttrLineTypeAtU8CodeStrTImpTExpTFunTLitTMeta");
+	assert_string_equal(ids,
+			    "AttrLineTypeAtU8CodeStrTImpTExpTFunTLitTMeta");
 	free(ids);
 	/* the FOR1 size covers the rest of the file */
 	assert_int_equal(((unsigned char)out.buf[6] << 8) |
-				 (unsigned char)out.buf[7],
+			     (unsigned char)out.buf[7],
 			 out.len - 8);
 	relc_strbuf_release(&in);
 	relc_strbuf_release(&out);
@@ -65,17 +66,16 @@ test_gzipped_beam(void **state)
 	(void)state;
 	fixture_beam_bytes(&in, "AtU8CodeStrTImpTExpTDbgi");
 	memset(&zs, 0, sizeof(zs));
-	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
-				      Z_DEFAULT_STRATEGY),
-			 Z_OK);
+	assert_int_equal(
+	    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY),
+	    Z_OK);
 	zs.next_in = (Bytef *)in.buf;
 	zs.avail_in = (uInt)in.len;
 	zs.next_out = gz;
 	zs.avail_out = sizeof(gz);
 	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	assert_int_equal(relc_beam_strip(&out, gz, zs.total_out, "m.beam",
-					 &err),
-			 0);
+	assert_int_equal(
+	    relc_beam_strip(&out, gz, zs.total_out, "m.beam", &err), 0);
 	deflateEnd(&zs);
 	ids = chunk_ids(&out);
 	assert_string_equal(ids, "AtU8CodeStrTImpTExpT");
@@ -102,11 +102,13 @@ test_errors(void **state)
 	struct relc_strbuf in = RELC_STRBUF_INIT;
 
 	(void)state;
-	assert_strip_error("hello", 5, "m.beam: not a BEAM file (no FOR1/BEAM "
-				       "header)");
+	assert_strip_error("hello", 5,
+			   "m.beam: not a BEAM file (no FOR1/BEAM "
+			   "header)");
 	fixture_beam_bytes(&in, "AtU8CodeStrTImpT");
-	assert_strip_error(in.buf, in.len, "m.beam: the BEAM file has no 'ExpT' "
-					   "chunk");
+	assert_strip_error(in.buf, in.len,
+			   "m.beam: the BEAM file has no 'ExpT' "
+			   "chunk");
 	fixture_beam_bytes(&in, "AtU8CodeStrTImpTExpT");
 	assert_strip_error(in.buf, in.len - 4,
 			   "m.beam: truncated BEAM file (header says 76 bytes, "
@@ -124,9 +126,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keeps_significant_chunks_in_order),
-		cmocka_unit_test(test_gzipped_beam),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_keeps_significant_chunks_in_order),
+	    cmocka_unit_test(test_gzipped_beam),
+	    cmocka_unit_test(test_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

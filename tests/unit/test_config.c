@@ -30,9 +30,8 @@ assert_config_error(const char *text, const char *want)
 	struct relc_strbuf msg = RELC_STRBUF_INIT;
 	struct relc_config *cfg = NULL;
 
-	assert_int_equal(relc_config_parse(&cfg, text, strlen(text),
-					   "relc.yaml", &err),
-			 -1);
+	assert_int_equal(
+	    relc_config_parse(&cfg, text, strlen(text), "relc.yaml", &err), -1);
 	assert_null(cfg);
 	relc_error_format(&msg, &err);
 	if (strcmp(msg.buf, want))
@@ -42,25 +41,25 @@ assert_config_error(const char *text, const char *want)
 }
 
 static const char full[] =
-	"release: book_app\n"
-	"environment: prod\n"
-	"releases:\n"
-	"  book_app:\n"
-	"    version: 0.1.0\n"
-	"    output_dir: out/book\n"
-	"    applications:\n"
-	"      - book_app\n"
-	"      - runtime_tools: load\n"
-	"      - lib: {version: \"1.2\", type: transient}\n"
-	"      - top: {included_applications: [a, b]}\n"
-	"  other:\n"
-	"    applications: {x: none, y: }\n"
-	"environments:\n"
-	"  dev: { dev_mode: true, include_erts: false }\n"
-	"  prod: { include_erts: true, include_src: false, strip_beams: true }\n"
-	"  cross:\n"
-	"    include_erts: /opt/otp-26\n"
-	"    lib_dirs: [vendor, ../shared]\n";
+    "release: book_app\n"
+    "environment: prod\n"
+    "releases:\n"
+    "  book_app:\n"
+    "    version: 0.1.0\n"
+    "    output_dir: out/book\n"
+    "    applications:\n"
+    "      - book_app\n"
+    "      - runtime_tools: load\n"
+    "      - lib: {version: \"1.2\", type: transient}\n"
+    "      - top: {included_applications: [a, b]}\n"
+    "  other:\n"
+    "    applications: {x: none, y: }\n"
+    "environments:\n"
+    "  dev: { dev_mode: true, include_erts: false }\n"
+    "  prod: { include_erts: true, include_src: false, strip_beams: true }\n"
+    "  cross:\n"
+    "    include_erts: /opt/otp-26\n"
+    "    lib_dirs: [vendor, ../shared]\n";
 
 static void
 test_full_config(void **state)
@@ -102,16 +101,15 @@ test_select_and_merge(void **state)
 	const char *env;
 
 	(void)state;
-	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, NULL, NULL,
-					    NULL, &err),
-			 0);
+	assert_int_equal(
+	    relc_config_select(&rel, &env, &s, cfg, NULL, NULL, NULL, &err), 0);
 	assert_string_equal(rel->name, "book_app");
 	assert_string_equal(env, "prod");
 	assert_int_equal(s.include_erts, 1);
 	assert_string_equal(s.output_dir, "out/book");
-	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, "other",
-					    "dev", NULL, &err),
-			 0);
+	assert_int_equal(
+	    relc_config_select(&rel, &env, &s, cfg, "other", "dev", NULL, &err),
+	    0);
 	assert_int_equal(s.dev_mode, 1);
 	assert_int_equal(s.include_erts, 0);
 	assert_int_equal(s.strip_beams, 1); /* the default */
@@ -122,9 +120,9 @@ test_select_and_merge(void **state)
 	assert_string_equal(err.msg.buf, "environment 'staging' is not "
 					 "defined (defined: dev, prod, cross)");
 	relc_error_release(&err);
-	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, "nope", NULL,
-					    NULL, &err),
-			 -1);
+	assert_int_equal(
+	    relc_config_select(&rel, &env, &s, cfg, "nope", NULL, NULL, &err),
+	    -1);
 	assert_string_equal(err.msg.buf, "release 'nope' is not defined "
 					 "(defined: book_app, other)");
 	relc_error_release(&err);
@@ -142,22 +140,21 @@ test_env_defaults(void **state)
 
 	(void)state;
 	/* two releases and no default: the user has to choose */
-	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, NULL, NULL,
-					    NULL, &err),
-			 -1);
+	assert_int_equal(
+	    relc_config_select(&rel, &env, &s, cfg, NULL, NULL, NULL, &err),
+	    -1);
 	relc_error_release(&err);
 	/* no environments section: MIX_ENV, then prod, with defaults */
-	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, "b", NULL,
-					    "test", &err),
-			 0);
+	assert_int_equal(
+	    relc_config_select(&rel, &env, &s, cfg, "b", NULL, "test", &err),
+	    0);
 	assert_string_equal(env, "test");
-	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, "b", NULL,
-					    NULL, &err),
-			 0);
+	assert_int_equal(
+	    relc_config_select(&rel, &env, &s, cfg, "b", NULL, NULL, &err), 0);
 	assert_string_equal(env, "prod");
-	assert_int_equal(relc_config_select(&rel, &env, &s, cfg, "b", "../x",
-					    NULL, &err),
-			 -1);
+	assert_int_equal(
+	    relc_config_select(&rel, &env, &s, cfg, "b", "../x", NULL, &err),
+	    -1);
 	relc_error_release(&err);
 	relc_config_free(cfg);
 }
@@ -174,13 +171,15 @@ test_errors(void **state)
 	assert_config_error("releases:\n  a:\n    verison: 1\n",
 			    "relc.yaml:3:5: unknown release key 'verison' (did "
 			    "you mean 'version'?)");
-	assert_config_error("releases:\n  a:\n    applications:\n"
-			    "      - x: laod\n",
-			    "relc.yaml:4:12: unknown start type 'laod' (did you "
-			    "mean 'load'?)");
-	assert_config_error("releases:\n  a:\n    include_erts: [x]\n",
-			    "relc.yaml:3:19: 'include_erts' must be true, false "
-			    "or the path of an OTP installation");
+	assert_config_error(
+	    "releases:\n  a:\n    applications:\n"
+	    "      - x: laod\n",
+	    "relc.yaml:4:12: unknown start type 'laod' (did you "
+	    "mean 'load'?)");
+	assert_config_error(
+	    "releases:\n  a:\n    include_erts: [x]\n",
+	    "relc.yaml:3:19: 'include_erts' must be true, false "
+	    "or the path of an OTP installation");
 	assert_config_error("releases:\n  a:\n    strip_beams: 3\n",
 			    "relc.yaml:3:18: 'strip_beams' must be true or "
 			    "false");
@@ -202,10 +201,11 @@ test_errors(void **state)
 	assert_config_error("releases:\n  ../evil:\n",
 			    "relc.yaml:2:3: '../evil' cannot be a release name "
 			    "(it is used in file names)");
-	assert_config_error("environments:\n  prod: {dev_mod: true}\n"
-			    "releases: {a: }\n",
-			    "relc.yaml:2:10: unknown setting 'dev_mod' (did you "
-			    "mean 'dev_mode'?)");
+	assert_config_error(
+	    "environments:\n  prod: {dev_mod: true}\n"
+	    "releases: {a: }\n",
+	    "relc.yaml:2:10: unknown setting 'dev_mod' (did you "
+	    "mean 'dev_mode'?)");
 	assert_config_error("releases:\n  a:\n    applications:\n"
 			    "      - {x: load, y: load}\n",
 			    "relc.yaml:4:9: each application must be a name or "
@@ -216,10 +216,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full_config),
-		cmocka_unit_test(test_select_and_merge),
-		cmocka_unit_test(test_env_defaults),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_full_config),
+	    cmocka_unit_test(test_select_and_merge),
+	    cmocka_unit_test(test_env_defaults),
+	    cmocka_unit_test(test_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

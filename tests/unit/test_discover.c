@@ -31,16 +31,20 @@ test_sources_rank_and_versions(void **state)
 	fixture_app(dir, "single", "single", "2", "[]");
 
 	relc_strbuf_addf(&sb, "%s/build/lib", dir);
-	assert_int_equal(relc_appindex_add(idx, sb.buf, RELC_ORIGIN_PROJECT, 0, &err), 0);
+	assert_int_equal(
+	    relc_appindex_add(idx, sb.buf, RELC_ORIGIN_PROJECT, 0, &err), 0);
 	relc_strbuf_reset(&sb);
 	relc_strbuf_addf(&sb, "%s/single", dir);
-	assert_int_equal(relc_appindex_add(idx, sb.buf, RELC_ORIGIN_PROJECT, 0, &err), 0);
+	assert_int_equal(
+	    relc_appindex_add(idx, sb.buf, RELC_ORIGIN_PROJECT, 0, &err), 0);
 	relc_strbuf_reset(&sb);
 	relc_strbuf_addf(&sb, "%s/missing", dir);
-	assert_int_equal(relc_appindex_add(idx, sb.buf, RELC_ORIGIN_PROJECT, 1, &err), 1);
+	assert_int_equal(
+	    relc_appindex_add(idx, sb.buf, RELC_ORIGIN_PROJECT, 1, &err), 1);
 	relc_strbuf_reset(&sb);
 	relc_strbuf_addf(&sb, "%s/otp/lib", dir);
-	assert_int_equal(relc_appindex_add(idx, sb.buf, RELC_ORIGIN_PROJECT, 0, &err), 0);
+	assert_int_equal(
+	    relc_appindex_add(idx, sb.buf, RELC_ORIGIN_PROJECT, 0, &err), 0);
 
 	/* the first source wins over a later one, even with a lower vsn */
 	assert_int_equal(relc_appindex_lookup(&app, idx, "shared", NULL, &err),
@@ -84,7 +88,8 @@ test_broken_app_file(void **state)
 
 	fixture_write(dir, "lib/bad/ebin/bad.app", "{application, bad, [}.\n");
 	relc_strbuf_addf(&sb, "%s/lib", dir);
-	assert_int_equal(relc_appindex_add(idx, sb.buf, RELC_ORIGIN_PROJECT, 0, &err), 0);
+	assert_int_equal(
+	    relc_appindex_add(idx, sb.buf, RELC_ORIGIN_PROJECT, 0, &err), 0);
 	assert_int_equal(relc_appindex_lookup(&app, idx, "bad", NULL, &err),
 			 -1);
 	assert_int_equal(err.line, 1);
@@ -100,12 +105,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sources_rank_and_versions,
-						fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_broken_app_file,
-						fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_sources_rank_and_versions,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_broken_app_file,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

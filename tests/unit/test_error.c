@@ -69,9 +69,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_first_error_wins),
-		cmocka_unit_test(test_positions),
-		cmocka_unit_test(test_errno),
+	    cmocka_unit_test(test_first_error_wins),
+	    cmocka_unit_test(test_positions),
+	    cmocka_unit_test(test_errno),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,17 +143,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_read_write,
-						fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_dirs, fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(
-			test_remove_tree_keeps_link_targets,
-			fixture_tmpdir_setup, fixture_tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_replace_dir,
-						fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_read_write, fixture_tmpdir_setup, fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_dirs, fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_remove_tree_keeps_link_targets,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_replace_dir,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,9 +34,8 @@ test_find_root_from_path(void **state)
 			 0);
 	assert_string_equal(found.buf, root);
 	/* no erl at all */
-	assert_int_equal(relc_otp_find_root(&found, NULL, ".", "/nonexistent",
-					    &err),
-			 -1);
+	assert_int_equal(
+	    relc_otp_find_root(&found, NULL, ".", "/nonexistent", &err), -1);
 	assert_non_null(strstr(err.msg.buf, "there is no 'erl' on PATH"));
 	relc_error_release(&err);
 	relc_strbuf_release(&found);
@@ -57,13 +56,14 @@ test_find_root_from_config(void **state)
 			 0);
 	assert_string_equal(found.buf, root);
 	/* an erts-VSN directory inside the root works too */
-	assert_int_equal(relc_otp_find_root(&found, "cross/otp/erts-13.1.5",
-					    dir, "", &err),
-			 0);
+	assert_int_equal(
+	    relc_otp_find_root(&found, "cross/otp/erts-13.1.5", dir, "", &err),
+	    0);
 	assert_string_equal(found.buf, root);
 	assert_int_equal(relc_otp_find_root(&found, "cross", dir, "", &err),
 			 -1);
-	assert_non_null(strstr(err.msg.buf, "is not an Erlang/OTP installation"));
+	assert_non_null(
+	    strstr(err.msg.buf, "is not an Erlang/OTP installation"));
 	relc_error_release(&err);
 	relc_strbuf_release(&found);
 	free(root);
@@ -95,14 +95,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_find_root_from_path,
-						fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_find_root_from_config,
-						fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_load, fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_find_root_from_path,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_find_root_from_config,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_load, fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

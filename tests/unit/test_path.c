@@ -76,9 +76,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_components),
-		cmocka_unit_test(test_push_pop),
-		cmocka_unit_test(test_resolve_and_names),
+	    cmocka_unit_test(test_components),
+	    cmocka_unit_test(test_push_pop),
+	    cmocka_unit_test(test_resolve_and_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,27 +81,28 @@ test_builds_release_files(void **state)
 	assert_string_equal(res.apps[3].name, "dep");
 	assert_string_equal(res.apps[4].name, "app");
 	relc_build_result_release(&res);
-	rel = fixture_read(dir, "proj/_build/prod/rel/app/releases/0.3.0/app.rel",
-			   NULL);
+	rel = fixture_read(
+	    dir, "proj/_build/prod/rel/app/releases/0.3.0/app.rel", NULL);
 	assert_non_null(rel);
 	assert_non_null(strstr(rel, "{erts,\"13.1.5\"}"));
 	assert_non_null(strstr(rel, "{dep,\"1.0.0\"}"));
 	free(rel);
-	boot = fixture_read(dir,
-			    "proj/_build/prod/rel/app/releases/0.3.0/start.boot",
-			    &len);
+	boot = fixture_read(
+	    dir, "proj/_build/prod/rel/app/releases/0.3.0/start.boot", &len);
 	assert_non_null(boot);
 	assert_int_equal(relc_etf_decode(&script, boot, len, &arena, &err), 0);
 	assert_true(relc_term_is_atom(script->u.tuple.v[0], "script"));
 	free(boot);
 	relc_arena_release(&arena);
-	boot = fixture_read(dir, "proj/_build/prod/rel/app/releases/0.3.0/"
-				 "start_clean.boot",
+	boot = fixture_read(dir,
+			    "proj/_build/prod/rel/app/releases/0.3.0/"
+			    "start_clean.boot",
 			    NULL);
 	assert_non_null(boot);
 	free(boot);
-	boot = fixture_read(dir, "proj/_build/prod/rel/app/releases/0.3.0/"
-				 "no_dot_erlang.boot",
+	boot = fixture_read(dir,
+			    "proj/_build/prod/rel/app/releases/0.3.0/"
+			    "no_dot_erlang.boot",
 			    NULL);
 	assert_non_null(boot);
 	free(boot);
@@ -133,7 +134,8 @@ assert_file(const char *dir, const char *rel, const char *want)
 	free(got);
 }
 
-/* [{release, "app", "0.3.0", "13.1.5", [...{dep, "1.0.0", Dir}...], permanent}] */
+/* [{release, "app", "0.3.0", "13.1.5", [...{dep, "1.0.0", Dir}...], permanent}]
+ */
 static void
 assert_releases(const char *text)
 {
@@ -143,9 +145,8 @@ assert_releases(const char *text)
 	const struct relc_term **t;
 	size_t n;
 
-	assert_int_equal(relc_term_parse(&t, &n, text, strlen(text), 0, &arena,
-					 &err),
-			 0);
+	assert_int_equal(
+	    relc_term_parse(&t, &n, text, strlen(text), 0, &arena, &err), 0);
 	assert_int_equal(n, 1);
 	relc_term_print_flat(&flat, t[0]);
 	assert_string_equal(flat.buf,
@@ -226,18 +227,21 @@ test_without_erts(void **state)
 	if (build_with_path(dir, erl_path.buf, &res, &err))
 		fail_msg("build failed: %s", err.msg.buf);
 	relc_build_result_release(&res);
-	assert_null(fixture_read(dir, "proj/_build/prod/rel/app/lib/kernel-8.5.3/"
-				      "ebin/kernel.app",
+	assert_null(fixture_read(dir,
+				 "proj/_build/prod/rel/app/lib/kernel-8.5.3/"
+				 "ebin/kernel.app",
 				 NULL));
-	assert_null(fixture_read(dir, "proj/_build/prod/rel/app/releases/"
-				      "RELEASES",
+	assert_null(fixture_read(dir,
+				 "proj/_build/prod/rel/app/releases/"
+				 "RELEASES",
 				 NULL));
 	assert_file(dir, "proj/_build/prod/rel/app/lib/app-0.3.0/ebin/app.app",
 		    NULL);
 	assert_file(dir, "proj/_build/prod/rel/app/releases/1.0.0/sys.config",
 		    "[{app, [{k, v}]}].\n");
-	text = fixture_read(dir, "proj/_build/prod/rel/app/releases/1.0.0/"
-				 "start.script",
+	text = fixture_read(dir,
+			    "proj/_build/prod/rel/app/releases/1.0.0/"
+			    "start.script",
 			    NULL);
 	assert_non_null(strstr(text, "\"$RELEASE_LIB/app-0.3.0/ebin\""));
 	assert_non_null(strstr(text, "\"$ROOT/lib/kernel-8.5.3/ebin\""));
@@ -247,10 +251,12 @@ test_without_erts(void **state)
 				     "sasl-4.2'\n"));
 	free(text);
 
-	fixture_write(dir, "proj/config/sys.config", "[{app, []}].\n{extra}.\n");
+	fixture_write(dir, "proj/config/sys.config",
+		      "[{app, []}].\n{extra}.\n");
 	assert_int_equal(build_with_path(dir, erl_path.buf, &res, &err), -1);
-	assert_string_equal(err.msg.buf, "sys.config must hold one term: a list "
-					 "of {Application, [{Key, Value}]}");
+	assert_string_equal(err.msg.buf,
+			    "sys.config must hold one term: a list "
+			    "of {Application, [{Key, Value}]}");
 	assert_int_equal(err.line, 2);
 	relc_error_release(&err);
 	relc_strbuf_release(&erl_path);
@@ -279,8 +285,8 @@ test_failed_build_keeps_previous_release(void **state)
 	assert_string_equal(err.msg.buf, "release version '2/0' cannot be used "
 					 "in a file name");
 	relc_error_release(&err);
-	rel = fixture_read(dir, "proj/_build/prod/rel/app/releases/1.0.0/app.rel",
-			   NULL);
+	rel = fixture_read(
+	    dir, "proj/_build/prod/rel/app/releases/1.0.0/app.rel", NULL);
 	assert_non_null(rel);
 	free(rel);
 	relc_strbuf_addf(&rels, "%s/proj/_build/prod/rel", dir);
@@ -311,7 +317,8 @@ test_config_errors_name_the_place(void **state)
 		      "releases:\n  app:\n    include_erts: ../otp\n"
 		      "    lib_dirs: [vendor]\n");
 	assert_int_equal(build(dir, &res, &err), -1);
-	assert_string_equal(err.msg.buf, "lib_dirs: 'vendor' is not a directory");
+	assert_string_equal(err.msg.buf,
+			    "lib_dirs: 'vendor' is not a directory");
 	assert_int_equal(err.line, 4);
 	relc_error_release(&err);
 }
@@ -320,21 +327,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_builds_release_files,
-						fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(
-			test_failed_build_keeps_previous_release,
-			fixture_tmpdir_setup, fixture_tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(
-			test_config_errors_name_the_place, fixture_tmpdir_setup,
-			fixture_tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_release_tree,
-						fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_without_erts,
-						fixture_tmpdir_setup,
-						fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_builds_release_files,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_failed_build_keeps_previous_release, fixture_tmpdir_setup,
+		fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_config_errors_name_the_place,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_release_tree,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_without_erts,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,8 +50,8 @@ static void
 add(const char *name, const char *vsn, const char *uses, const char *incls,
     const char *opts)
 {
-	world[nworld++] = test_app(&arena, name, vsn, uses, incls, opts, NULL,
-				   NULL);
+	world[nworld++] =
+	    test_app(&arena, name, vsn, uses, incls, opts, NULL, NULL);
 }
 
 static int
@@ -155,7 +155,7 @@ assert_resolve_error(struct relc_goal *goals, size_t n, const char *want)
 static void
 test_closure_depth_first(void **state)
 {
-	struct relc_goal g[] = { goal("web", 0), goal("tools", RELC_LOAD) };
+	struct relc_goal g[] = {goal("web", 0), goal("tools", RELC_LOAD)};
 
 	(void)state;
 	add("web", "1", "[kernel, stdlib, db, json]", NULL, NULL);
@@ -173,7 +173,7 @@ test_closure_depth_first(void **state)
 static void
 test_optional_and_included(void **state)
 {
-	struct relc_goal g[] = { goal("app", 0) };
+	struct relc_goal g[] = {goal("app", 0)};
 
 	(void)state;
 	add("app", "1", "[kernel, stdlib, opt, gone]", "[inc]", "[opt, gone]");
@@ -188,9 +188,9 @@ test_optional_and_included(void **state)
 static void
 test_strongest_type_wins(void **state)
 {
-	struct relc_goal g[] = { goal("a", RELC_TEMPORARY),
-				 goal("b", RELC_TRANSIENT),
-				 goal("c", RELC_NONE) };
+	struct relc_goal g[] = {goal("a", RELC_TEMPORARY),
+				goal("b", RELC_TRANSIENT),
+				goal("c", RELC_NONE)};
 
 	(void)state;
 	add("a", "1", "[kernel, stdlib, shared, only_a]", NULL, NULL);
@@ -208,7 +208,7 @@ test_strongest_type_wins(void **state)
 static void
 test_pinned_and_override(void **state)
 {
-	struct relc_goal g[] = { goal("app", 0), goal("lib", 0) };
+	struct relc_goal g[] = {goal("app", 0), goal("lib", 0)};
 
 	(void)state;
 	g[1].vsn = "1.0";
@@ -225,11 +225,11 @@ test_pinned_and_override(void **state)
 static void
 test_errors(void **state)
 {
-	struct relc_goal missing[] = { goal("app", 0) };
-	struct relc_goal badvsn[] = { goal("lib", 0) };
-	struct relc_goal badinc[] = { goal("app", 0) };
-	const char *incl[] = { "stranger" };
-	struct relc_goal loaded[] = { goal("web", 0), goal("db", RELC_LOAD) };
+	struct relc_goal missing[] = {goal("app", 0)};
+	struct relc_goal badvsn[] = {goal("lib", 0)};
+	struct relc_goal badinc[] = {goal("app", 0)};
+	const char *incl[] = {"stranger"};
+	struct relc_goal loaded[] = {goal("web", 0), goal("db", RELC_LOAD)};
 
 	(void)state;
 	add("app", "1", "[kernel, stdlib, mid]", "[inc]", NULL);
@@ -283,17 +283,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_closure_depth_first, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_optional_and_included,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_strongest_type_wins, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_pinned_and_override, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_version_from_app, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_closure_depth_first, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_optional_and_included, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_strongest_type_wins, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_pinned_and_override, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_version_from_app, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

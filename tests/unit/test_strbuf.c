@@ -86,10 +86,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty_is_terminated),
-		cmocka_unit_test(test_appends),
-		cmocka_unit_test(test_embedded_nul_and_setlen),
-		cmocka_unit_test(test_binary_writers),
+	    cmocka_unit_test(test_empty_is_terminated),
+	    cmocka_unit_test(test_appends),
+	    cmocka_unit_test(test_embedded_nul_and_setlen),
+	    cmocka_unit_test(test_binary_writers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

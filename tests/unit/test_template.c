@@ -9,8 +9,8 @@
 #include "relc/template.h"
 
 static const struct relc_tvar vars[] = {
-	{ "name", "it's" },
-	{ "n", "42" },
+    {"name", "it's"},
+    {"n", "42"},
 };
 
 static void
@@ -55,9 +55,9 @@ test_render(void **state)
 	assert_render_error("{{name", "templates/bin:1:1: '{{' must be "
 				      "followed by a name and '}}' (write "
 				      "'{{{{' for a literal '{{')");
-	assert_render_error("{{ name }}",
-			    "templates/bin:1:1: '{{' must be followed by a name "
-			    "and '}}' (write '{{{{' for a literal '{{')");
+	assert_render_error(
+	    "{{ name }}", "templates/bin:1:1: '{{' must be followed by a name "
+			  "and '}}' (write '{{{{' for a literal '{{')");
 }
 
 static void
@@ -91,9 +91,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_render),
-		cmocka_unit_test(test_shell_quote),
-		cmocka_unit_test(test_embedded),
+	    cmocka_unit_test(test_render),
+	    cmocka_unit_test(test_shell_quote),
+	    cmocka_unit_test(test_embedded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
