@@ -5,7 +5,7 @@
 #   2. the same tests again under AddressSanitizer and UBSan;
 #   3. clang with libFuzzer: the fuzz targets build and run for a while
 #      over their seed corpora (RELC_FUZZ_SECONDS each, default 20);
-#   4. clang-format (the style in .clang-format) and shellcheck.
+#   4. cppcheck, clang-format (the style in .clang-format) and shellcheck.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -50,7 +50,10 @@ for target in term config etf; do
 	fi
 done
 
-step "clang-format and shellcheck"
+step "cppcheck, clang-format and shellcheck"
+cppcheck --project=build/check-gcc/compile_commands.json --quiet \
+	--enable=warning,portability --error-exitcode=1 --inline-suppr \
+	--suppress='*:/usr/*' -i build
 clang-format --dry-run --Werror src/*.c src/*.h src/cli/*.c src/cli/*.h \
 	include/relc/*.h tests/unit/*.c tests/helpers/*.c tests/helpers/*.h \
 	tests/fuzz/*.c

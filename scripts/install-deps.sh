@@ -8,7 +8,7 @@ set -eu
 
 packages="build-essential cmake ninja-build pkg-config
 libyaml-dev libarchive-dev zlib1g-dev libcmocka-dev
-clang libclang-rt-14-dev python3 shellcheck
+clang clang-format libclang-rt-14-dev cppcheck python3 shellcheck
 erlang-nox erlang-dev elixir rebar3
 erlang-jiffy erlang-cowlib erlang-lager hyperfine time util-linux"
 

@@ -113,7 +113,7 @@ strip(struct relc_strbuf *out, const unsigned char *p, size_t len,
 		for (k = 0; k < RELC_ARRAY_SIZE(kept); k++)
 			if (!strcmp(kept[k], mandatory[i]))
 				break;
-		if (!chunks[k].found)
+		if (k == RELC_ARRAY_SIZE(kept) || !chunks[k].found)
 			return relc_error_set(err, RELC_EAPP,
 					      "%s: the BEAM file has no '%s' "
 					      "chunk",

@@ -445,8 +445,11 @@ render(struct build *b, struct relc_strbuf *out, const char *name)
 		goto out;
 	if (got == 1) {
 		builtin = relc_template_find(name);
-		if (!builtin)
-			RELC_BUG("no built-in template '%s'", name);
+		if (!builtin) {
+			relc_error_set(b->err, RELC_EINTERNAL,
+				       "relc has no template '%s'", name);
+			goto out;
+		}
 		relc_strbuf_reset(&text);
 		relc_strbuf_add(&text, builtin->data, builtin->size);
 		relc_strbuf_reset(&path);
