@@ -487,9 +487,14 @@ out:
 static int
 erts_excluded(const char *name)
 {
+	/*
+	 * The development tools; erl, which relc writes; the templates
+	 * (*.src); and start and start_erl, which hard-code the root of the
+	 * OTP installation they came from: bin/NAME does their job.
+	 */
 	static const char *const skip[] = {
-	    "ct_run",	      "dialyzer", "typer",   "erlc",
-	    "yielding_c_fun", "erl",	  "erl.src",
+	    "ct_run", "dialyzer", "typer", "erlc",	"yielding_c_fun",
+	    "erl",    "erl.src",  "start", "start_erl",
 	};
 	size_t i, len = strlen(name);
 

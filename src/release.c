@@ -47,6 +47,7 @@ struct build {
 	struct relc_bootapp *boot;
 	size_t nboot;
 	struct relc_assemble_stats stats;
+	struct relc_strbuf otp_tmp; /* an OTP tarball extracted here */
 };
 
 /* ---- finding the inputs -------------------------------------------------- */
@@ -637,6 +638,253 @@ out:
 	return r;
 }
 
+/* ---- up to date? ----------------------------------------------------------
+ */
+
+static int
+newer(const struct stat *st, const struct timespec *stamp)
+{
+	return st->st_mtim.tv_sec > stamp->tv_sec ||
+	       (st->st_mtim.tv_sec == stamp->tv_sec &&
+		st->st_mtim.tv_nsec > stamp->tv_nsec);
+}
+
+/*
+ * Is anything under `path` (following links, as the copy does) newer than
+ * stamp?  A path that is not there is not newer.
+ */
+static int
+tree_newer(const char *path, const struct timespec *stamp, unsigned depth)
+{
+	struct relc_error ignored = RELC_ERROR_INIT;
+	struct relc_strbuf sub = RELC_STRBUF_INIT;
+	struct stat st;
+	char **names;
+	size_t n, i;
+	int r = 0;
+
+	if (stat(path, &st) < 0)
+		return 0;
+	if (newer(&st, stamp))
+		return 1;
+	if (!S_ISDIR(st.st_mode) || depth > 64)
+		return 0;
+	if (relc_fs_list_dir(&names, &n, path, 1, &ignored)) {
+		relc_error_release(&ignored);
+		return 1; /* cannot tell: build */
+	}
+	for (i = 0; i < n && !r; i++) {
+		relc_strbuf_reset(&sub);
+		relc_strbuf_addf(&sub, "%s/%s", path, names[i]);
+		r = tree_newer(sub.buf, stamp, depth + 1);
+	}
+	relc_fs_free_names(names, n);
+	relc_strbuf_release(&sub);
+	return r;
+}
+
+/*
+ * The release in the output directory is up to date when its boot file
+ * is newer than every input the build reads.
+ */
+static int
+up_to_date(struct build *b)
+{
+	struct relc_strbuf p = RELC_STRBUF_INIT;
+	struct timespec stamp;
+	struct stat st;
+	size_t i;
+	int stale = 1;
+
+	relc_strbuf_addf(&p, "%s/releases/%s/start.boot", b->out_dir.buf,
+			 b->spec.vsn);
+	if (stat(p.buf, &st) < 0)
+		goto out;
+	stamp = st.st_mtim;
+	relc_strbuf_reset(&p);
+	relc_strbuf_addf(&p, "%s/bin/%s", b->out_dir.buf, b->spec.name);
+	if (stat(p.buf, &st) < 0)
+		goto out;
+	if (tree_newer(b->config_path.buf, &stamp, 0) ||
+	    (b->opts->self_path && tree_newer(b->opts->self_path, &stamp, 0)))
+		goto out;
+	project_path(b, &p, "config");
+	if (tree_newer(p.buf, &stamp, 0))
+		goto out;
+	project_path(b, &p, "rel/templates");
+	if (tree_newer(p.buf, &stamp, 0))
+		goto out;
+	for (i = 0; i < b->spec.napps; i++) {
+		const struct relc_app *app = b->spec.apps[i].app;
+
+		if (!b->settings.include_erts && app->origin == RELC_ORIGIN_OTP)
+			continue;
+		if (tree_newer(app->ebin, &stamp, 0))
+			goto out;
+		relc_strbuf_reset(&p);
+		relc_strbuf_addf(&p, "%s/priv", app->dir);
+		if (tree_newer(p.buf, &stamp, 0))
+			goto out;
+		if (!b->settings.include_src)
+			continue;
+		relc_strbuf_reset(&p);
+		relc_strbuf_addf(&p, "%s/src", app->dir);
+		if (tree_newer(p.buf, &stamp, 0))
+			goto out;
+		relc_strbuf_reset(&p);
+		relc_strbuf_addf(&p, "%s/include", app->dir);
+		if (tree_newer(p.buf, &stamp, 0))
+			goto out;
+	}
+	if (b->settings.include_erts) {
+		relc_strbuf_reset(&p);
+		relc_strbuf_addf(&p, "%s/erts-%s/bin", b->otp.root,
+				 b->otp.erts_vsn);
+		if (tree_newer(p.buf, &stamp, 0))
+			goto out;
+	}
+	stale = 0;
+out:
+	relc_strbuf_release(&p);
+	return !stale;
+}
+
+/* ---- the archive ------------------------------------------------------------
+ */
+
+static int
+archive(struct build *b, struct relc_build_result *res)
+{
+	const struct relc_build_opts *o = b->opts;
+	struct relc_strbuf dest = RELC_STRBUF_INIT, name = RELC_STRBUF_INIT;
+	int r = -1;
+
+	if (b->settings.dev_mode && o->archive) {
+		const struct relc_settings *s = &b->settings;
+
+		return relc_error_at(b->err, RELC_ECONFIG,
+				     s->where[RELC_S_DEV_MODE].file,
+				     s->where[RELC_S_DEV_MODE].line,
+				     s->where[RELC_S_DEV_MODE].col,
+				     "dev_mode is set, skipping archival");
+	}
+	if (relc_archive_manifest(&res->manifest, b->out_dir.buf, b->spec.name,
+				  b->spec.vsn, b->err))
+		goto out;
+	if (!o->archive) {
+		r = relc_archive_checksum(&res->manifest, b->err);
+		goto out;
+	}
+	relc_strbuf_addf(&name, "%s-%s%s", b->spec.name, b->spec.vsn,
+			 relc_archive_suffix(o->archive_opts.format));
+	if (o->archive_path) {
+		relc_strbuf_addstr(&dest, o->archive_path);
+	} else {
+		/* mix's place: _build/ENV/NAME-VSN.tar.gz; else next to it */
+		relc_path_dirname(&dest, b->out_dir.buf);
+		if (!b->settings.output_dir)
+			relc_path_pop(&dest);
+		if (relc_path_push(&dest, name.buf, "archive name", b->err))
+			goto out;
+	}
+	if (relc_archive_write(&res->manifest, dest.buf, &o->archive_opts,
+			       b->err))
+		goto out;
+	res->archive_path = relc_strbuf_detach(&dest, NULL);
+	r = 0;
+out:
+	relc_strbuf_release(&dest);
+	relc_strbuf_release(&name);
+	return r;
+}
+
+/* ---- the target OTP --------------------------------------------------------
+ */
+
+/* The OTP root in dir or a directory below it (up to two levels). */
+static int
+find_root_below(struct relc_strbuf *out, const char *dir, unsigned depth)
+{
+	struct relc_error ignored = RELC_ERROR_INIT;
+	struct relc_strbuf p = RELC_STRBUF_INIT;
+	char **names;
+	size_t n, i;
+	int found = 0;
+
+	relc_strbuf_addf(&p, "%s/releases", dir);
+	if (relc_fs_is_dir(p.buf)) {
+		relc_strbuf_reset(out);
+		relc_strbuf_addstr(out, dir);
+		relc_strbuf_release(&p);
+		return 1;
+	}
+	if (depth >= 2 || relc_fs_list_dir(&names, &n, dir, 1, &ignored)) {
+		relc_error_release(&ignored);
+		relc_strbuf_release(&p);
+		return 0;
+	}
+	for (i = 0; i < n && !found; i++) {
+		relc_strbuf_reset(&p);
+		relc_strbuf_addf(&p, "%s/%s", dir, names[i]);
+		if (relc_fs_is_dir(p.buf))
+			found = find_root_below(out, p.buf, depth + 1);
+	}
+	relc_fs_free_names(names, n);
+	relc_strbuf_release(&p);
+	return found;
+}
+
+/*
+ * The target OTP: include_erts' path (a directory, or an OTP tarball,
+ * extracted next to the output for the time of the build), or the erl on
+ * PATH.
+ */
+static int
+find_otp(struct build *b, struct relc_strbuf *root)
+{
+	const struct relc_settings *s = &b->settings;
+	struct relc_strbuf path = RELC_STRBUF_INIT, parent = RELC_STRBUF_INIT,
+			   prefix = RELC_STRBUF_INIT;
+	const char *erts = s->erts_path;
+	int r = -1;
+
+	if (erts) {
+		relc_path_resolve(&path, b->project.buf, erts);
+		if (relc_fs_is_file(path.buf)) {
+			relc_path_dirname(&parent, b->out_dir.buf);
+			relc_strbuf_addf(&prefix, ".relc-%s-%ld-otp-",
+					 relc_path_basename(b->out_dir.buf),
+					 (long)getpid());
+			if (relc_fs_mkdirs(parent.buf, 0755, b->err) ||
+			    relc_fs_mkdtemp(&b->otp_tmp, parent.buf, prefix.buf,
+					    b->err) ||
+			    relc_archive_extract(path.buf, b->otp_tmp.buf,
+						 b->err))
+				goto located;
+			if (!find_root_below(&path, b->otp_tmp.buf, 0)) {
+				relc_error_set(b->err, RELC_EOTP,
+					       "include_erts: '%s' holds no "
+					       "Erlang/OTP installation (no "
+					       "releases/ directory)",
+					       erts);
+				goto located;
+			}
+			erts = path.buf;
+		}
+	}
+	r = relc_otp_find_root(root, erts, b->project.buf, b->opts->path_env,
+			       b->err);
+located:
+	if (r && s->erts_path)
+		relc_error_locate(b->err, s->where[RELC_S_INCLUDE_ERTS].file,
+				  s->where[RELC_S_INCLUDE_ERTS].line,
+				  s->where[RELC_S_INCLUDE_ERTS].col);
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&parent);
+	relc_strbuf_release(&prefix);
+	return r;
+}
+
 /* ---- the pipeline -------------------------------------------------------- */
 
 static char *
@@ -685,25 +933,12 @@ relc_release_build(struct relc_build_result *res,
 	relc_strbuf_init(&b.project, 0);
 	relc_strbuf_init(&b.config_path, 0);
 	relc_strbuf_init(&b.out_dir, 0);
+	relc_strbuf_init(&b.otp_tmp, 0);
 
 	if (locate_project(&b) ||
 	    relc_config_load(&b.cfg, b.config_path.buf, err) ||
 	    relc_config_select(&b.rel, &b.env, &b.settings, b.cfg,
 			       opts->release, opts->env, opts->mix_env, err))
-		goto out;
-	if (relc_otp_find_root(&root, b.settings.erts_path, b.project.buf,
-			       opts->path_env, err)) {
-		const struct relc_settings *s = &b.settings;
-
-		if (s->erts_path)
-			relc_error_locate(err,
-					  s->where[RELC_S_INCLUDE_ERTS].file,
-					  s->where[RELC_S_INCLUDE_ERTS].line,
-					  s->where[RELC_S_INCLUDE_ERTS].col);
-		goto out;
-	}
-	if (relc_otp_load(&b.otp, root.buf, &b.arena, err) || build_index(&b) ||
-	    resolve(&b))
 		goto out;
 	if (b.settings.output_dir) {
 		relc_path_resolve(&b.out_dir, b.project.buf,
@@ -713,14 +948,33 @@ relc_release_build(struct relc_build_result *res,
 		if (relc_path_push(&b.out_dir, b.env, "environment", err))
 			goto out;
 		relc_path_append(&b.out_dir, "rel");
-		relc_path_append(&b.out_dir, b.spec.name);
+		relc_path_append(&b.out_dir, b.rel->name);
 	}
-	if (place(&b))
+	if (find_otp(&b, &root))
+		goto out;
+	if (relc_otp_load(&b.otp, root.buf, &b.arena, err) || build_index(&b) ||
+	    resolve(&b))
+		goto out;
+	if (!opts->build_if_stale || !up_to_date(&b)) {
+		if (place(&b))
+			goto out;
+		res->built = 1;
+	}
+	if ((opts->archive || opts->manifest) && archive(&b, res))
 		goto out;
 	fill_result(res, &b);
 	r = 0;
 out:
+	if (r)
+		relc_build_result_release(res);
 	relc_strbuf_release(&root);
+	if (b.otp_tmp.len) {
+		struct relc_error ignored = RELC_ERROR_INIT;
+
+		relc_fs_remove_tree(b.otp_tmp.buf, &ignored);
+		relc_error_release(&ignored);
+		relc_strbuf_release(&b.otp_tmp);
+	}
 	relc_appindex_free(b.index);
 	relc_config_free(b.cfg);
 	relc_arena_release(&b.arena);
@@ -749,5 +1003,7 @@ relc_build_result_release(struct relc_build_result *res)
 	free(res->output_dir);
 	free(res->otp_version);
 	free(res->erts_vsn);
+	free(res->archive_path);
+	relc_archive_manifest_release(&res->manifest);
 	memset(res, 0, sizeof(*res));
 }

@@ -45,7 +45,9 @@ int relc_assemble_app(const struct relc_app *app, const char *lib_dir,
 /*
  * Copy OTP_ROOT/erts-VSN/bin to DEST/erts-VSN/bin, without the
  * development tools (ct_run dialyzer typer erlc yielding_c_fun), the
- * templates (erl.src start*.src) and erl itself, which the caller writes.
+ * templates (erl.src start*.src), the start and start_erl scripts (they
+ * hard-code the root of the OTP installation) and erl itself, which the
+ * caller writes.
  */
 int relc_assemble_erts(const char *otp_root, const char *erts_vsn,
 		       const char *dest, struct relc_assemble_stats *stats,

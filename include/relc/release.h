@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "relc/archive.h"
+
 struct relc_error;
 
 struct relc_build_opts {
@@ -17,8 +19,16 @@ struct relc_build_opts {
 	const char *release;	 /* NULL: the config's default */
 	const char *env;	 /* NULL: config, then $MIX_ENV, prod */
 	/* The environment, passed in so that the library reads none: */
-	const char *path_env; /* $PATH, to find erl and elixir */
-	const char *mix_env;  /* $MIX_ENV */
+	const char *path_env;  /* $PATH, to find erl and elixir */
+	const char *mix_env;   /* $MIX_ENV */
+	const char *self_path; /* relc itself: a newer relc rebuilds */
+
+	/* Archives (relc archive, relc build --archive): */
+	int archive;		  /* write NAME-VSN.tar.gz too */
+	int build_if_stale;	  /* build only when out of date */
+	int manifest;		  /* list what the archive holds */
+	const char *archive_path; /* NULL: next to the release */
+	struct relc_archive_opts archive_opts;
 };
 
 struct relc_build_app {
@@ -31,9 +41,19 @@ struct relc_build_result {
 	char *otp_version, *erts_vsn;
 	struct relc_build_app *apps; /* in boot order */
 	size_t napps;
-	size_t files, bytes, stripped; /* what was copied */
+	int built;			       /* 0: it was up to date */
+	size_t files, bytes, stripped;	       /* what was copied */
+	char *archive_path;		       /* the archive written, if any */
+	struct relc_archive_manifest manifest; /* archive or manifest asked */
 };
 
+/*
+ * Build the release (unless build_if_stale and it is up to date: newer
+ * than the config, the project's config/ and rel/templates/ files, and
+ * every file of every application it copies), then, when asked, write its
+ * archive and list its entries.  In a dev_mode environment an archive is
+ * refused.
+ */
 int relc_release_build(struct relc_build_result *res,
 		       const struct relc_build_opts *opts,
 		       struct relc_error *err);

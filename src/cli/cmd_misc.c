@@ -60,9 +60,3 @@ cmd_init(int argc, char **argv, struct relc_error *err)
 {
 	return not_yet("init", argc, argv, err);
 }
-
-int
-cmd_archive(int argc, char **argv, struct relc_error *err)
-{
-	return not_yet("archive", argc, argv, err);
-}
