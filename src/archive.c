@@ -507,8 +507,14 @@ relc_archive_write(struct relc_archive_manifest *m, const char *dest,
 	r = 0;
 out:
 	if (a) {
-		if (opened)
-			archive_write_fail(a);
+		if (opened) {
+			/*
+			 * Close (libarchive frees its buffers only then) with
+			 * the sink refusing what it would still write.
+			 */
+			sink.failed = 1;
+			archive_write_close(a);
+		}
 		archive_write_free(a);
 	}
 	relc_gzip_abort(sink.gz);
