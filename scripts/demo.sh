@@ -2,7 +2,7 @@
 # The main job: compile examples/hello with rebar3, assemble its release
 # with relc, check its boot script against OTP's own systools, then run
 # it: start it in the background, ping it, call into its gen_server,
-# evaluate an expression, and stop it.
+# evaluate an expression, stop it, and pack it into a tarball.
 #
 # usage: scripts/demo.sh [PATH/TO/relc]
 set -eu
@@ -46,4 +46,8 @@ run rpc 'hello_server:count().'
 run eval 'lists:sum(lists:seq(1, 10))'
 run describe
 run stop
-printf '\nthe release built, booted, answered and stopped\n'
+
+printf '\n=== relc archive: a reproducible tarball\n'
+SOURCE_DATE_EPOCH=1700000000 "$relc" archive
+sha256sum _build/prod/hello-0.1.0.tar.gz
+printf '\nthe release built, booted, answered, stopped and was archived\n'
