@@ -596,7 +596,13 @@ parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 	return 0;
 }
 
-static const char *release_keys[2 + RELC_S__COUNT];
+/* A release's keys: its own two, then the settings in setting_keys order. */
+static const char *const release_keys[] = {
+    "version",	"applications", "include_erts", "include_src", "strip_beams",
+    "dev_mode", "output_dir",	"lib_dirs",	"elixir_root",
+};
+_Static_assert(RELC_ARRAY_SIZE(release_keys) == 2 + RELC_S__COUNT,
+	       "release_keys must list every setting");
 
 static int
 release_key_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
@@ -720,17 +726,6 @@ check_defaults(struct ctx *c, struct relc_config *cfg, const yaml_node_t *root)
 	return 0;
 }
 
-static void
-init_release_keys(void)
-{
-	size_t i;
-
-	release_keys[0] = "version";
-	release_keys[1] = "applications";
-	for (i = 0; i < RELC_S__COUNT; i++)
-		release_keys[2 + i] = setting_keys[i];
-}
-
 int
 relc_config_parse(struct relc_config **out, const char *buf, size_t len,
 		  const char *path, struct relc_error *err)
@@ -742,7 +737,6 @@ relc_config_parse(struct relc_config **out, const char *buf, size_t len,
 	struct ctx c;
 	int r = -1;
 
-	init_release_keys();
 	relc_arena_init(&cfg->arena);
 	cfg->path = relc_arena_strdup(&cfg->arena, path);
 	c.path = cfg->path;

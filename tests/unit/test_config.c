@@ -212,6 +212,35 @@ test_errors(void **state)
 			    "'name: start_type'");
 }
 
+/* Every setting works in a release and in an environment. */
+static void
+test_every_setting_everywhere(void **state)
+{
+	static const char settings[] = "include_erts: /opt/otp\n"
+				       "    include_src: true\n"
+				       "    strip_beams: false\n"
+				       "    dev_mode: true\n"
+				       "    output_dir: out\n"
+				       "    lib_dirs: [a]\n"
+				       "    elixir_root: /opt/elixir\n";
+	struct relc_strbuf text = RELC_STRBUF_INIT;
+	struct relc_config *cfg;
+	size_t i;
+
+	(void)state;
+	relc_strbuf_addf(&text,
+			 "releases:\n  r:\n    %s"
+			 "environments:\n  e:\n    %s",
+			 settings, settings);
+	cfg = parse_ok(text.buf);
+	for (i = 0; i < RELC_S__COUNT; i++) {
+		assert_true(cfg->releases[0].settings.set & (1u << i));
+		assert_true(cfg->envs[0].settings.set & (1u << i));
+	}
+	relc_config_free(cfg);
+	relc_strbuf_release(&text);
+}
+
 int
 main(void)
 {
@@ -220,6 +249,7 @@ main(void)
 	    cmocka_unit_test(test_select_and_merge),
 	    cmocka_unit_test(test_env_defaults),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_every_setting_everywhere),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
