@@ -68,7 +68,6 @@ struct gapp {
 };
 
 struct graph {
-	const struct relc_relspec *rel;
 	struct gapp *a;
 	size_t n;
 	struct relc_error *err;
@@ -624,7 +623,6 @@ relc_graph_sort(struct relc_bootapp **out, size_t *n,
 	size_t i, *order = NULL;
 	int r = -1;
 
-	g.rel = rel;
 	g.n = rel->napps;
 	g.err = err;
 	g.a = relc_xcalloc(g.n + 1, sizeof(*g.a));

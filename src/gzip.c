@@ -54,11 +54,10 @@ struct relc_gzip {
 
 /* Deflate one slot; z is the calling thread's stream. */
 static void
-compress_slot(z_stream *z, struct slot *s, int level)
+compress_slot(z_stream *z, struct slot *s)
 {
 	int r;
 
-	(void)level;
 	if (deflateReset(z) != Z_OK ||
 	    (s->ndict && deflateSetDictionary(z, s->in + DICT - s->ndict,
 					      (uInt)s->ndict) != Z_OK)) {
@@ -116,7 +115,7 @@ worker(void *arg)
 		s->state = WORKING;
 		pthread_mutex_unlock(&gz->lock);
 		if (ok)
-			compress_slot(&z, s, gz->level);
+			compress_slot(&z, s);
 		else
 			s->zerr = Z_MEM_ERROR;
 		pthread_mutex_lock(&gz->lock);
@@ -153,7 +152,7 @@ flush_oldest(struct relc_gzip *gz, z_stream *self, struct relc_error *err)
 	int r;
 
 	if (!gz->nthreads && s->state == QUEUED) {
-		compress_slot(self, s, gz->level);
+		compress_slot(self, s);
 		s->state = DONE;
 	}
 	while (s->state != DONE)

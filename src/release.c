@@ -408,6 +408,16 @@ write_releases_file(struct build *b, const char *releases)
 	return r;
 }
 
+/*
+ * Does the release carry its own copy of app?  Not OTP's applications
+ * when it runs on the target's OTP.
+ */
+static int
+copied(const struct build *b, const struct relc_app *app)
+{
+	return b->settings.include_erts || app->origin != RELC_ORIGIN_OTP;
+}
+
 /* The OTP applications the release expects the target to have. */
 static void
 otp_app_list(const struct build *b, struct relc_strbuf *out)
@@ -496,7 +506,7 @@ write_lib(struct build *b, const char *staging)
 	for (i = 0; i < b->spec.napps; i++) {
 		const struct relc_app *app = b->spec.apps[i].app;
 
-		if (!b->settings.include_erts && app->origin == RELC_ORIGIN_OTP)
+		if (!copied(b, app))
 			continue;
 		if (relc_assemble_app(app, lib.buf, &opts, &b->stats, b->err))
 			goto out;
@@ -717,7 +727,7 @@ up_to_date(struct build *b)
 	for (i = 0; i < b->spec.napps; i++) {
 		const struct relc_app *app = b->spec.apps[i].app;
 
-		if (!b->settings.include_erts && app->origin == RELC_ORIGIN_OTP)
+		if (!copied(b, app))
 			continue;
 		if (tree_newer(app->ebin, &stamp, 0))
 			goto out;

@@ -1410,18 +1410,16 @@ parse_term_inner(struct parser *p, const struct relc_term **out)
 {
 	unsigned line = p->tok.line, col = p->tok.col;
 	struct relc_term *t;
-	int neg = 0, sign = 0;
+	int neg = 0;
 
 	if (is_punct(p, '-') || is_punct(p, '+')) {
 		neg = is_punct(p, '-');
-		sign = 1;
 		if (next_token(p))
 			return -1;
 		if (p->tok.type != TOK_INT && p->tok.type != TOK_FLOAT &&
 		    p->tok.type != TOK_CHAR)
 			return unexpected(p, "a number after the sign");
 	}
-	(void)sign;
 	switch (p->tok.type) {
 	case TOK_INT:
 		*out = make_int(p, &p->tok.mag, neg, line, col);

@@ -55,17 +55,27 @@ find(const struct relc_bootapp *b, size_t n, const char *name)
 	return NULL;
 }
 
-static void
-assert_sorted(const struct relc_app *const *apps, size_t n, const char *want)
+/* Sort a release of apps, all permanent; the test fails if it fails. */
+static struct relc_bootapp *
+sort_ok(const struct relc_app *const *apps, size_t n, size_t *nb)
 {
 	struct relc_relspec rel = test_rel(&test_arena, apps, n, NULL);
 	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_bootapp *b;
+
+	if (relc_graph_sort(&b, nb, &rel, &test_arena, &err))
+		fail_msg("sort failed: %s", err.msg.buf);
+	return b;
+}
+
+static void
+assert_sorted(const struct relc_app *const *apps, size_t n, const char *want)
+{
+	struct relc_bootapp *b;
 	size_t nb;
 	char *got;
 
-	if (relc_graph_sort(&b, &nb, &rel, &test_arena, &err))
-		fail_msg("sort failed: %s", err.msg.buf);
+	b = sort_ok(apps, n, &nb);
 	got = order(b, nb);
 	assert_string_equal(got, want);
 	free(got);
@@ -128,14 +138,12 @@ test_uses_rewritten_to_top_app(void **state)
 	    test_app(&test_arena, "v", NULL, "[kernel, stdlib, u]", NULL, NULL,
 		     NULL, NULL),
 	};
-	struct relc_relspec rel = test_rel(&test_arena, apps, 5, NULL);
-	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_bootapp *b;
 	size_t nb;
 	char *s;
 
 	(void)state;
-	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &test_arena, &err), 0);
+	b = sort_ok(apps, 5, &nb);
 	s = names(&find(b, nb, "v")->uses);
 	assert_string_equal(s, "kernel stdlib t");
 	free(s);
@@ -155,14 +163,12 @@ test_included_may_use_its_includer(void **state)
 	    test_app(&test_arena, "host", NULL, NULL, "[guest]", NULL, NULL,
 		     NULL),
 	};
-	struct relc_relspec rel = test_rel(&test_arena, apps, 4, NULL);
-	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_bootapp *b;
 	size_t nb;
 	char *s;
 
 	(void)state;
-	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &test_arena, &err), 0);
+	b = sort_ok(apps, 4, &nb);
 	s = names(&find(b, nb, "guest")->uses);
 	assert_string_equal(s, "kernel stdlib");
 	free(s);
@@ -180,14 +186,12 @@ test_uses_sorted_by_rel_position(void **state)
 		     "[ghost, a, kernel, phantom, b, stdlib]", NULL,
 		     "[ghost, phantom]", NULL, NULL),
 	};
-	struct relc_relspec rel = test_rel(&test_arena, apps, 5, NULL);
-	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_bootapp *b;
 	size_t nb;
 	char *s;
 
 	(void)state;
-	assert_int_equal(relc_graph_sort(&b, &nb, &rel, &test_arena, &err), 0);
+	b = sort_ok(apps, 5, &nb);
 	s = names(&find(b, nb, "x")->uses);
 	/* by .rel position; absent optional ones last, in their order */
 	assert_string_equal(s, "kernel stdlib b a ghost phantom");

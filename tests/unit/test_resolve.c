@@ -112,12 +112,11 @@ goal(const char *name, enum relc_start_type type)
 	return g;
 }
 
-static void
-assert_resolves(struct relc_goal *goals, size_t n, const char *want)
+/* Release "r" 1 of the given applications. */
+static struct relc_release_config
+release_of(struct relc_goal *goals, size_t n)
 {
 	struct relc_release_config rel;
-	struct relc_error err = RELC_ERROR_INIT;
-	char *got;
 
 	memset(&rel, 0, sizeof(rel));
 	rel.name = "r";
@@ -125,6 +124,16 @@ assert_resolves(struct relc_goal *goals, size_t n, const char *want)
 	rel.has_goals = 1;
 	rel.goals = goals;
 	rel.ngoals = n;
+	return rel;
+}
+
+static void
+assert_resolves(struct relc_goal *goals, size_t n, const char *want)
+{
+	struct relc_release_config rel = release_of(goals, n);
+	struct relc_error err = RELC_ERROR_INIT;
+	char *got;
+
 	got = resolve(&rel, &err);
 	if (!got)
 		fail_msg("resolve failed: %s", err.msg.buf);
@@ -135,16 +144,10 @@ assert_resolves(struct relc_goal *goals, size_t n, const char *want)
 static void
 assert_resolve_error(struct relc_goal *goals, size_t n, const char *want)
 {
-	struct relc_release_config rel;
+	struct relc_release_config rel = release_of(goals, n);
 	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_strbuf msg = RELC_STRBUF_INIT;
 
-	memset(&rel, 0, sizeof(rel));
-	rel.name = "r";
-	rel.vsn = "1";
-	rel.has_goals = 1;
-	rel.goals = goals;
-	rel.ngoals = n;
 	assert_null(resolve(&rel, &err));
 	relc_error_format(&msg, &err);
 	assert_string_equal(msg.buf, want);
