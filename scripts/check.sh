@@ -54,7 +54,7 @@ step "cppcheck, clang-format and shellcheck"
 cppcheck --project=build/check-gcc/compile_commands.json --quiet \
 	--enable=warning,portability --error-exitcode=1 --inline-suppr \
 	--suppress='*:/usr/*' -i build
-clang-format --dry-run --Werror src/*.c src/*.h src/cli/*.c src/cli/*.h \
+clang-format --dry-run --Werror src/*/*.c src/*/*.h \
 	include/relc/*.h tests/unit/*.c tests/helpers/*.c tests/helpers/*.h \
 	tests/fuzz/*.c
 shellcheck scripts/*.sh bench/*.sh .ci/run

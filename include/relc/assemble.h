@@ -11,14 +11,10 @@
 #ifndef RELC_ASSEMBLE_H
 #define RELC_ASSEMBLE_H
 
-#include <signal.h>
 #include <stddef.h>
 
 struct relc_app;
 struct relc_error;
-
-/* Set from a signal handler: copying stops with an error at the next file. */
-extern volatile sig_atomic_t relc_interrupted;
 
 struct relc_assemble_opts {
 	int include_src; /* copy src/ and include/ as well */

@@ -26,6 +26,7 @@ enum relc_errkind {
 	RELC_EOTP,	   /* the target OTP install is unusable */
 	RELC_EBOOT,	   /* boot script generation */
 	RELC_EUNSUPPORTED, /* a command or feature that does not exist yet */
+	RELC_EINTERRUPTED, /* a signal asked the run to stop (interrupt.h) */
 	RELC_EINTERNAL
 };
 
@@ -73,7 +74,11 @@ void relc_error_set_path(struct relc_error *err, const char *path);
 void relc_error_locate(struct relc_error *err, const char *path,
 		       unsigned long line, unsigned long col);
 
-/* Format as "PATH:LINE:COL: MSG" (the parts that are known). */
+/*
+ * Format as "PATH:LINE:COL: MSG" (the parts that are known), always on
+ * one line: control characters that a name or a path brought into the
+ * message are written as escapes (\n, \t, \xNN).
+ */
 void relc_error_format(struct relc_strbuf *out, const struct relc_error *err);
 
 #endif

@@ -23,6 +23,15 @@ struct relc_build_opts {
 	const char *mix_env;   /* $MIX_ENV */
 	const char *self_path; /* relc itself: a newer relc rebuilds */
 
+	int force;     /* rebuild even when up to date; adopt an existing
+			  directory that relc did not make (keeping what it
+			  holds); never overrides the containment rules */
+	unsigned jobs; /* threads for copying and compressing; 0: one per
+			  CPU */
+	/* Warnings (not errors) go here; NULL: dropped. */
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
+
 	/* Archives (relc archive, relc build --archive): */
 	int archive;		  /* write NAME-VSN.tar.gz too */
 	int build_if_stale;	  /* build only when out of date */

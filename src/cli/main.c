@@ -2,8 +2,9 @@
  * main.c: relc's entry point: find the subcommand in the table, run it,
  * print its error if it failed, and make sure stdout really got written.
  *
- * Exit codes (docs/exit-codes.md): 0 success, 1 the command failed,
- * 2 usage error or a command that is not implemented yet.
+ * Exit codes (docs/cli.md): 0 success, 1 the command failed, 2 usage
+ * error or a command that is not implemented yet, 128+N stopped by signal
+ * N (SIGINT: 130, SIGTERM: 143).
  */
 #include "relc/compat.h"
 
@@ -12,8 +13,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "relc/assemble.h"
 #include "relc/error.h"
+#include "relc/interrupt.h"
 #include "relc/strbuf.h"
 
 const struct relc_cmd relc_cmds[] = {
@@ -24,30 +25,6 @@ const struct relc_cmd relc_cmds[] = {
     {"help", cmd_help, "show help for relc or a command"},
     {NULL, NULL, NULL},
 };
-
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	relc_interrupted = 1;
-}
-
-/*
- * SIGINT and SIGTERM stop a build at the next file, through the normal
- * error path, which removes the staging directory.  (SIGKILL cannot be
- * caught; the next build removes what such a build left.)
- */
-static void
-catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 /* Make sure fds 0-2 are open, so that no file we open lands on them. */
 static void
@@ -70,6 +47,10 @@ exit_code(const struct relc_error *err)
 	case RELC_EUSAGE:
 	case RELC_EUNSUPPORTED:
 		return 2;
+	case RELC_EINTERRUPTED:
+		/* as a shell reports a process the signal killed */
+		return relc_interrupt_signal() ? 128 + relc_interrupt_signal()
+					       : 1;
 	default:
 		return 1;
 	}
@@ -85,7 +66,7 @@ main(int argc, char **argv)
 
 	check_fds();
 	signal(SIGPIPE, SIG_IGN);
-	catch_signals();
+	relc_interrupt_install();
 	if (argc < 2) {
 		cmd_help(1, argv, &err);
 		return 2;

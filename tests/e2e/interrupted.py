@@ -85,7 +85,7 @@ def test(ws):
     os.kill(proc.pid, signal.SIGINT)
     os.kill(proc.pid, signal.SIGCONT)
     out, err = proc.communicate(timeout=60)
-    check(proc.returncode == 1 and err == b"relc: interrupted\n",
+    check(proc.returncode == 130 and err == b"relc: interrupted\n",
           "SIGINT: exit %d, %r", proc.returncode, err)
     check_old_release(rels)
     check(not staging(rels), "staging directories left: %s (stale: %s)",

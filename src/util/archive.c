@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "relc/assemble.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
 #include "relc/gzip.h"
+#include "relc/interrupt.h"
 #include "relc/path.h"
 #include "relc/sha256.h"
 #include "relc/strbuf.h"
@@ -271,10 +271,8 @@ each_chunk(struct relc_archive_entry *e,
 	for (;;) {
 		ssize_t n;
 
-		if (relc_interrupted) {
-			relc_error_set(err, RELC_EIO, "interrupted");
+		if (relc_interrupt_check(err))
 			goto out;
-		}
 		n = read(fd, buf, COPY_BUF);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -589,10 +587,8 @@ relc_archive_extract(const char *path, const char *dest, struct relc_error *err)
 		goto out;
 	}
 	while ((st = archive_read_next_header(in, &ae)) == ARCHIVE_OK) {
-		if (relc_interrupted) {
-			relc_error_set(err, RELC_EIO, "interrupted");
+		if (relc_interrupt_check(err))
 			goto out;
-		}
 		if (prefix_path(ae, dest, &target, path, err))
 			goto out;
 		if (archive_write_header(out, ae) < ARCHIVE_OK) {

@@ -104,11 +104,33 @@ relc_error_locate(struct relc_error *err, const char *path, unsigned long line,
 	err->col = col;
 }
 
+/* Append s, with control characters escaped. */
+static void
+add_line(struct relc_strbuf *out, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n')
+			relc_strbuf_addstr(out, "\\n");
+		else if (c == '\t')
+			relc_strbuf_addstr(out, "\\t");
+		else if (c == '\r')
+			relc_strbuf_addstr(out, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			relc_strbuf_addf(out, "\\x%02x", c);
+		else
+			relc_strbuf_addch(out, c);
+	}
+}
+
 void
 relc_error_format(struct relc_strbuf *out, const struct relc_error *err)
 {
 	if (err->path) {
-		relc_strbuf_addstr(out, err->path);
+		add_line(out, err->path, strlen(err->path));
 		if (err->line) {
 			relc_strbuf_addf(out, ":%lu", err->line);
 			if (err->col)
@@ -116,5 +138,5 @@ relc_error_format(struct relc_strbuf *out, const struct relc_error *err)
 		}
 		relc_strbuf_addstr(out, ": ");
 	}
-	relc_strbuf_add(out, err->msg.buf, err->msg.len);
+	add_line(out, err->msg.buf, err->msg.len);
 }

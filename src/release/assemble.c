@@ -19,6 +19,7 @@
 #include "relc/beam.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
+#include "relc/interrupt.h"
 #include "relc/path.h"
 #include "relc/strbuf.h"
 #include "relc/xalloc.h"
@@ -26,20 +27,10 @@
 #define MAX_BEAM_FILE ((size_t)256 << 20)
 #define MAX_DEPTH 64
 
-volatile sig_atomic_t relc_interrupted;
-
 static mode_t
 file_mode(const struct stat *st)
 {
 	return st->st_mode & 0777 & ~(mode_t)(S_ISUID | S_ISGID);
-}
-
-static int
-check_interrupt(struct relc_error *err)
-{
-	if (relc_interrupted)
-		return relc_error_set(err, RELC_EIO, "interrupted");
-	return 0;
 }
 
 /* Copy the open regular file `in` (size bytes) to the open file `out`. */
@@ -229,7 +220,7 @@ copy_files(int sfd, const char *src, int dfd, const char *dst, char **names,
 
 		if (skip && skip(names[i]))
 			continue;
-		if ((r = check_interrupt(err)))
+		if ((r = relc_interrupt_check(err)))
 			break;
 		relc_strbuf_reset(&s);
 		relc_strbuf_addf(&s, "%s/%s", src, names[i]);
@@ -277,7 +268,7 @@ copy_tree(struct walk *w, int sfd, const char *src, int dfd, const char *dst)
 		struct stat st;
 		int in;
 
-		if ((r = check_interrupt(w->err)))
+		if ((r = relc_interrupt_check(w->err)))
 			break;
 		relc_strbuf_reset(&s);
 		relc_strbuf_addf(&s, "%s/%s", src, names[i]);
