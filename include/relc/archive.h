@@ -6,11 +6,9 @@
  * there once, directories come before their contents, every entry has
  * uid and gid 0, no user or group name, the same mtime, and a normalized
  * mode (0755 for directories and executables, 0644 for other files), and
- * the gzip header holds no time.  What goes in: bin/, erts-*, lib/,
- * releases/VSN/, releases/start_erl.data, releases/RELEASES, and the .rel
- * file at the top of releases/ as both NAME.rel and NAME-VSN.rel, which
- * release_handler:unpack_release/1 looks for.  Not the cookie, logs or
- * other run-time files.
+ * the gzip header holds no time.  What goes in is the caller's choice
+ * (for a release, the plan's: see plan.h); this module knows tarballs,
+ * not releases.
  */
 #ifndef RELC_ARCHIVE_H
 #define RELC_ARCHIVE_H
@@ -59,13 +57,22 @@ int relc_archive_parse_format(enum relc_archive_format *out, const char *s,
 /* The file name suffix: ".tar.gz", ... */
 const char *relc_archive_suffix(enum relc_archive_format format);
 
+/* An entry that is the file ROOT/source under another path. */
+struct relc_archive_alias {
+	const char *path;
+	const char *source;
+};
+
 /*
- * What the archive of the release at `root` holds (release `name`,
- * version `vsn`), sorted.  Checksums are not computed yet.
+ * The entries of an archive of the tree at `root`: each of `paths`
+ * (relative to root; a directory with all it holds, links not followed)
+ * under the same path, the directories above them, and the aliases;
+ * sorted, each path once.  Checksums are not computed yet.
  */
 int relc_archive_manifest(struct relc_archive_manifest *out, const char *root,
-			  const char *name, const char *vsn,
-			  struct relc_error *err);
+			  const char *const *paths, size_t npaths,
+			  const struct relc_archive_alias *aliases,
+			  size_t naliases, struct relc_error *err);
 /* Compute the sha256 of every file entry. */
 int relc_archive_checksum(struct relc_archive_manifest *m,
 			  struct relc_error *err);

@@ -10,6 +10,7 @@
 #include "relc/arena.h"
 
 struct relc_error;
+struct relc_strbuf;
 
 enum relc_start_type {
 	RELC_START_DEFAULT = 0, /* not given: derived from the dependents */
@@ -62,6 +63,7 @@ struct relc_settings {
 	const char **lib_dirs;
 	size_t nlib_dirs;
 	const char *elixir_root;
+	int follow_external_links;
 };
 
 struct relc_release_config {
@@ -120,5 +122,12 @@ int relc_config_select(const struct relc_release_config **rel_out,
 		       const struct relc_config *cfg, const char *release,
 		       const char *env, const char *mix_env,
 		       struct relc_error *err);
+
+/*
+ * The canonical text of every effective setting, one "key=value" line
+ * each (the build's stamp hashes it).
+ */
+void relc_settings_describe(struct relc_strbuf *out,
+			    const struct relc_settings *s);
 
 #endif

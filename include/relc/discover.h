@@ -52,4 +52,25 @@ void relc_appindex_describe(struct relc_strbuf *out, struct relc_appindex *idx,
 void relc_appindex_sources(struct relc_strbuf *out,
 			   const struct relc_appindex *idx);
 
+struct relc_settings;
+
+/* Where a project's applications may be. */
+struct relc_discover_in {
+	const char *project;		      /* the project directory */
+	const char *env;		      /* _build/ENV/lib */
+	const struct relc_settings *settings; /* lib_dirs, elixir_root */
+	const char *otp_root;
+	const char *path_env; /* $PATH, to find elixir */
+};
+
+/*
+ * Add a project's sources, best first: lib_dirs; _build/ENV/lib, then
+ * _build/default/lib; the project itself when it has an ebin/, and
+ * the directories in deps/; Elixir's lib/ (elixir_root, or the elixir on PATH);
+ * the OTP installation's lib/.
+ */
+int relc_discover_project(struct relc_appindex *idx,
+			  const struct relc_discover_in *in,
+			  struct relc_error *err);
+
 #endif

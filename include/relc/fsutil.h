@@ -7,6 +7,7 @@
 #define RELC_FSUTIL_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct relc_error;
@@ -14,11 +15,24 @@ struct relc_strbuf;
 
 /*
  * Read a whole regular file into sb (replacing its contents).  Files larger
- * than `max` bytes are an error.  Returns 1 (error untouched) when the file
- * does not exist and `missing_ok` is set.
+ * than `max` bytes, and anything that is not a regular file (a FIFO or a
+ * device is refused, never waited on), are errors.  Returns 1 (error untouched)
+ * when the file does not exist and `missing_ok` is set.
  */
 int relc_fs_read_file(struct relc_strbuf *sb, const char *path, size_t max,
 		      int missing_ok, struct relc_error *err);
+
+/*
+ * Open DIRFD/name (path: its name in messages; following symbolic links)
+ * for reading, and make sure it is a regular file: a FIFO, a device or a
+ * directory is refused without blocking.  Returns the descriptor (st
+ * filled in), or -1 with the error set.
+ */
+int relc_fs_open_regular(int dirfd, const char *name, const char *path,
+			 struct stat *st, struct relc_error *err);
+
+/* "a regular file", "a FIFO", "a directory", ... for messages. */
+const char *relc_fs_type_name(mode_t mode);
 
 /* Write all of buf to fd, retrying short writes and EINTR. */
 int relc_fs_write_all(int fd, const void *buf, size_t len);
@@ -29,13 +43,6 @@ int relc_fs_write_all(int fd, const void *buf, size_t len);
  */
 int relc_fs_write_new(const char *path, const void *buf, size_t len,
 		      mode_t mode, int durable, struct relc_error *err);
-
-/*
- * Replace `path` atomically: write a temporary file next to it, fsync,
- * rename over path, fsync the directory.
- */
-int relc_fs_write_atomic(const char *path, const void *buf, size_t len,
-			 mode_t mode, struct relc_error *err);
 
 /* mkdir -p, with `mode` for the directories it creates. */
 int relc_fs_mkdirs(const char *path, mode_t mode, struct relc_error *err);
@@ -52,9 +59,6 @@ void relc_fs_free_names(char **names, size_t n);
 int relc_fs_list_dirfd(char ***names, size_t *n, int dirfd, const char *path,
 		       struct relc_error *err);
 
-/* rm -rf that never follows symbolic links.  A missing path is fine. */
-int relc_fs_remove_tree(const char *path, struct relc_error *err);
-
 int relc_fs_is_dir(const char *path);
 int relc_fs_is_file(const char *path);
 int relc_fs_exists(const char *path);
@@ -62,6 +66,14 @@ int relc_fs_exists(const char *path);
 /* realpath(3) into sb. */
 int relc_fs_realpath(struct relc_strbuf *sb, const char *path,
 		     struct relc_error *err);
+
+/*
+ * The absolute, normalized form of path, which need not exist: the part
+ * that exists is resolved (symbolic links followed), the rest is taken
+ * as written ("." dropped, ".." removing the component before it).
+ */
+int relc_fs_abspath(struct relc_strbuf *sb, const char *path,
+		    struct relc_error *err);
 
 /*
  * Create a fresh directory named "<dir>/<prefix>XXXXXX" (mode 0755) and put

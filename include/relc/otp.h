@@ -34,6 +34,17 @@ int relc_otp_find_root(struct relc_strbuf *root, const char *erts_path,
 		       const char *base, const char *path_env,
 		       struct relc_error *err);
 
+/*
+ * The same, where erts_path may also name an archive of an OTP
+ * installation (a cross build's target): it is extracted into a fresh
+ * directory that scratch(ctx, ...) provides, and the root found in it.
+ */
+int relc_otp_locate(struct relc_strbuf *root, const char *erts_path,
+		    const char *base, const char *path_env,
+		    int (*scratch)(void *ctx, const char **dir,
+				   struct relc_error *err),
+		    void *ctx, struct relc_error *err);
+
 /* Read the version-specific parts of the installation at root. */
 int relc_otp_load(struct relc_otp *out, const char *root,
 		  struct relc_arena *arena, struct relc_error *err);

@@ -40,4 +40,21 @@ const char *relc_path_basename(const char *path);
 /* Everything before the last component ("." for a bare name). */
 void relc_path_dirname(struct relc_strbuf *sb, const char *path);
 
+/*
+ * The relative path that leads from directory `from` to `to`: both
+ * absolute and normalized (no ".", "..", or doubled slashes).  "." when
+ * they are the same.
+ */
+void relc_path_relative(struct relc_strbuf *sb, const char *from,
+			const char *to);
+
+/*
+ * Is rel a relative path of ordinary components (none empty, ".", ".."
+ * or with control characters)?
+ */
+int relc_path_relative_ok(const char *rel);
+
+/* Is `path` the directory `dir` or below it (both normalized)? */
+int relc_path_is_within(const char *path, const char *dir);
+
 #endif

@@ -50,9 +50,10 @@ struct relc_build_result {
 	char *otp_version, *erts_vsn;
 	struct relc_build_app *apps; /* in boot order */
 	size_t napps;
-	int built;			       /* 0: it was up to date */
-	size_t files, bytes, stripped;	       /* what was copied */
-	char *archive_path;		       /* the archive written, if any */
+	int built;		       /* 0: it was up to date */
+	size_t files, bytes, stripped; /* what was copied */
+	size_t reused;	    /* files hard-linked from the previous release */
+	char *archive_path; /* the archive written, if any */
 	struct relc_archive_manifest manifest; /* archive or manifest asked */
 };
 

@@ -60,6 +60,16 @@ void relc_strbuf_add_u8(struct relc_strbuf *sb, unsigned v);
 void relc_strbuf_add_be16(struct relc_strbuf *sb, unsigned v);
 void relc_strbuf_add_be32(struct relc_strbuf *sb, unsigned long v);
 
+/*
+ * Append everything that can be read from fd until end of file, retrying
+ * EINTR; `hint` is the expected size (0: unknown).  Returns 0, or -1 with
+ * errno set (EFBIG when the data would grow past `max` bytes, in which
+ * case sb holds at most max + 1 of them).  This and the functions above
+ * are the only places that do arithmetic on a strbuf's buffer.
+ */
+int relc_strbuf_read_fd(struct relc_strbuf *sb, int fd, size_t hint,
+			size_t max);
+
 /* Remove trailing ASCII white space. */
 void relc_strbuf_rtrim(struct relc_strbuf *sb);
 

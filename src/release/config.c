@@ -885,3 +885,23 @@ relc_config_select(const struct relc_release_config **rel_out,
 	*env_out = e ? e->name : env;
 	return 0;
 }
+
+void
+relc_settings_describe(struct relc_strbuf *out, const struct relc_settings *s)
+{
+	size_t i;
+
+	relc_strbuf_addf(out, "include_erts=%d %s\ninclude_src=%d\n",
+			 s->include_erts, s->erts_path ? s->erts_path : "",
+			 s->include_src);
+	relc_strbuf_addf(out, "strip_beams=%d\ndev_mode=%d\noutput_dir=%s\n",
+			 s->strip_beams, s->dev_mode,
+			 s->output_dir ? s->output_dir : "");
+	relc_strbuf_addstr(out, "lib_dirs=");
+	for (i = 0; i < s->nlib_dirs; i++)
+		relc_strbuf_addf(out, "%zu:%s", strlen(s->lib_dirs[i]),
+				 s->lib_dirs[i]);
+	relc_strbuf_addf(out, "\nelixir_root=%s\nfollow_external_links=%d\n",
+			 s->elixir_root ? s->elixir_root : "",
+			 s->follow_external_links);
+}

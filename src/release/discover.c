@@ -6,8 +6,10 @@
 
 #include "relc/appfile.h"
 #include "relc/arena.h"
+#include "relc/config.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
+#include "relc/otp.h"
 #include "relc/path.h"
 #include "relc/strbuf.h"
 #include "relc/xalloc.h"
@@ -245,4 +247,77 @@ relc_appindex_sources(struct relc_strbuf *out, const struct relc_appindex *idx)
 
 	for (i = 0; i < idx->nsources; i++)
 		relc_strbuf_addf(out, "%s%s", i ? ", " : "", idx->sources[i]);
+}
+
+int
+relc_discover_project(struct relc_appindex *idx,
+		      const struct relc_discover_in *in, struct relc_error *err)
+{
+	struct relc_strbuf dir = RELC_STRBUF_INIT, exe = RELC_STRBUF_INIT;
+	const struct relc_settings *s = in->settings;
+	size_t i;
+	int r = -1;
+
+	for (i = 0; i < s->nlib_dirs; i++) {
+		relc_path_resolve(&dir, in->project, s->lib_dirs[i]);
+		if (!relc_fs_is_dir(dir.buf)) {
+			relc_error_at(err, RELC_ECONFIG,
+				      s->where[RELC_S_LIB_DIRS].file,
+				      s->where[RELC_S_LIB_DIRS].line,
+				      s->where[RELC_S_LIB_DIRS].col,
+				      "lib_dirs: '%s' is not a directory",
+				      s->lib_dirs[i]);
+			goto out;
+		}
+		if (relc_appindex_add(idx, dir.buf, RELC_ORIGIN_PROJECT, 0,
+				      err) < 0)
+			goto out;
+	}
+	/* mix and rebar3 build output, then erlang.mk and plain layouts */
+	relc_strbuf_addf(&exe, "_build/%s/lib", in->env);
+	relc_path_resolve(&dir, in->project, exe.buf);
+	if (relc_appindex_add(idx, dir.buf, RELC_ORIGIN_PROJECT, 1, err) < 0)
+		goto out;
+	if (strcmp(in->env, "default")) {
+		relc_path_resolve(&dir, in->project, "_build/default/lib");
+		if (relc_appindex_add(idx, dir.buf, RELC_ORIGIN_PROJECT, 1,
+				      err) < 0)
+			goto out;
+	}
+	relc_path_resolve(&dir, in->project, "ebin");
+	if (relc_fs_is_dir(dir.buf) &&
+	    relc_appindex_add(idx, in->project, RELC_ORIGIN_PROJECT, 0, err) <
+		0)
+		goto out;
+	relc_path_resolve(&dir, in->project, "deps");
+	if (relc_appindex_add(idx, dir.buf, RELC_ORIGIN_PROJECT, 1, err) < 0)
+		goto out;
+	/* Elixir's applications, when Elixir is there */
+	if (s->elixir_root) {
+		relc_path_resolve(&dir, in->project, s->elixir_root);
+		relc_path_append(&dir, "lib");
+		if (relc_appindex_add(idx, dir.buf, RELC_ORIGIN_ELIXIR, 0,
+				      err) < 0)
+			goto out;
+	} else if (relc_find_program(&exe, "elixir", in->path_env, err) == 0) {
+		relc_path_dirname(&dir, exe.buf); /* ROOT/bin */
+		relc_path_pop(&dir);
+		relc_path_append(&dir, "lib");
+		if (relc_appindex_add(idx, dir.buf, RELC_ORIGIN_ELIXIR, 1,
+				      err) < 0)
+			goto out;
+	} else if (relc_error_isset(err)) {
+		goto out;
+	}
+	/* the OTP installation */
+	relc_strbuf_reset(&dir);
+	relc_strbuf_addstr(&dir, in->otp_root);
+	relc_path_append(&dir, "lib");
+	if (relc_appindex_add(idx, dir.buf, RELC_ORIGIN_OTP, 0, err) < 0)
+		goto out;
+	r = 0;
+out:
+	relc_strbuf_release(&dir);
+	relc_strbuf_release(&exe);
+	return r;
 }

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "relc/archive.h"
 #include "relc/arena.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
@@ -343,5 +344,70 @@ out:
 	relc_strbuf_release(&dir);
 	relc_strbuf_release(&path);
 	relc_strbuf_release(&text);
+	return r;
+}
+
+/* The OTP root in dir or a directory below it (up to two levels). */
+static int
+find_root_below(struct relc_strbuf *out, const char *dir, unsigned depth)
+{
+	struct relc_error ignored = RELC_ERROR_INIT;
+	struct relc_strbuf p = RELC_STRBUF_INIT;
+	char **names;
+	size_t n, i;
+	int found = 0;
+
+	if (is_otp_root(dir)) {
+		relc_strbuf_reset(out);
+		relc_strbuf_addstr(out, dir);
+		return 1;
+	}
+	if (depth >= 2 || relc_fs_list_dir(&names, &n, dir, 1, &ignored)) {
+		relc_error_release(&ignored);
+		return 0;
+	}
+	for (i = 0; i < n && !found; i++) {
+		relc_strbuf_reset(&p);
+		relc_strbuf_addstr(&p, dir);
+		relc_path_append(&p, names[i]);
+		if (relc_fs_is_dir(p.buf))
+			found = find_root_below(out, p.buf, depth + 1);
+	}
+	relc_fs_free_names(names, n);
+	relc_strbuf_release(&p);
+	return found;
+}
+
+int
+relc_otp_locate(struct relc_strbuf *root, const char *erts_path,
+		const char *base, const char *path_env,
+		int (*scratch)(void *ctx, const char **dir,
+			       struct relc_error *err),
+		void *ctx, struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT;
+	const char *dir;
+	int r = -1;
+
+	if (erts_path) {
+		relc_path_resolve(&path, base, erts_path);
+		if (relc_fs_is_file(path.buf)) {
+			if (scratch(ctx, &dir, err) ||
+			    relc_archive_extract(path.buf, dir, err))
+				goto out;
+			if (!find_root_below(&path, dir, 0)) {
+				relc_error_set(err, RELC_EOTP,
+					       "include_erts: '%s' holds no "
+					       "Erlang/OTP installation (no "
+					       "releases/ directory)",
+					       erts_path);
+				goto out;
+			}
+			erts_path = path.buf;
+		}
+	}
+	r = relc_otp_find_root(root, erts_path, base, path_env, err);
+out:
+	relc_strbuf_release(&path);
 	return r;
 }

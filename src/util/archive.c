@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "relc/atomicfile.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
 #include "relc/gzip.h"
@@ -17,6 +18,8 @@
 #include "relc/path.h"
 #include "relc/sha256.h"
 #include "relc/strbuf.h"
+#include "relc/strset.h"
+#include "relc/walk.h"
 #include "relc/xalloc.h"
 
 #define COPY_BUF ((size_t)256 * 1024)
@@ -58,6 +61,9 @@ relc_archive_suffix(enum relc_archive_format format)
 struct list {
 	struct relc_archive_entry *v;
 	size_t n, alloc;
+	struct relc_strset paths;
+	const char *prefix; /* the path in the archive of the walk's root */
+	struct relc_strbuf tmp;
 };
 
 static struct relc_archive_entry *
@@ -66,6 +72,8 @@ add(struct list *l, const char *path, const char *source,
 {
 	struct relc_archive_entry *e;
 
+	if (!relc_strset_add(&l->paths, path))
+		return NULL;
 	RELC_ALLOC_GROW(l->v, l->n + 1, l->alloc);
 	e = &l->v[l->n++];
 	memset(e, 0, sizeof(*e));
@@ -78,87 +86,52 @@ add(struct list *l, const char *path, const char *source,
 	return e;
 }
 
-/* Add `rel` (a path under root) and, for a directory, all it holds. */
-static int
-add_tree(struct list *l, const char *root, const char *rel,
-	 struct relc_error *err)
+/* The directories above `path` (in the archive), if not there yet. */
+static void
+add_parents(struct list *l, const char *path, const char *root)
 {
-	struct relc_strbuf src = RELC_STRBUF_INIT, sub = RELC_STRBUF_INIT;
-	struct stat st;
-	char **names = NULL;
-	size_t n = 0, i;
-	int r = -1;
+	const char *slash;
 
-	relc_strbuf_addf(&src, "%s/%s", root, rel);
-	if (lstat(src.buf, &st) < 0) {
-		relc_error_errno(err, "cannot stat '%s'", src.buf);
-		goto out;
+	for (slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+		relc_strbuf_reset(&l->tmp);
+		relc_strbuf_add(&l->tmp, path, (size_t)(slash - path));
+		if (relc_strset_has(&l->paths, l->tmp.buf))
+			continue;
+		add(l, l->tmp.buf, root, RELC_ENTRY_DIR);
 	}
-	if (S_ISLNK(st.st_mode)) {
-		struct relc_archive_entry *e;
-		char *target = relc_xmalloc((size_t)st.st_size + 1);
-		ssize_t len = readlink(src.buf, target, (size_t)st.st_size + 1);
-
-		if (len < 0 || len > st.st_size) {
-			free(target);
-			relc_error_errno(err, "cannot read the link '%s'",
-					 src.buf);
-			goto out;
-		}
-		target[len] = '\0';
-		e = add(l, rel, src.buf, RELC_ENTRY_SYMLINK);
-		e->target = target;
-	} else if (S_ISREG(st.st_mode)) {
-		struct relc_archive_entry *e =
-		    add(l, rel, src.buf, RELC_ENTRY_FILE);
-
-		e->size = (uint64_t)st.st_size;
-		if (st.st_mode & 0111)
-			e->mode = 0755;
-	} else if (S_ISDIR(st.st_mode)) {
-		add(l, rel, src.buf, RELC_ENTRY_DIR);
-		if (relc_fs_list_dir(&names, &n, src.buf, 0, err))
-			goto out;
-		for (i = 0; i < n; i++) {
-			relc_strbuf_reset(&sub);
-			relc_strbuf_addf(&sub, "%s/%s", rel, names[i]);
-			if (add_tree(l, root, sub.buf, err))
-				goto out;
-		}
-	} else {
-		relc_error_set(err, RELC_EIO,
-			       "'%s' is not a file, a directory or a link",
-			       src.buf);
-		goto out;
-	}
-	r = 0;
-out:
-	relc_fs_free_names(names, n);
-	relc_strbuf_release(&src);
-	relc_strbuf_release(&sub);
-	return r;
 }
 
-/*
- * An entry `path` with the contents of ROOT/`rel` (a regular file): the
- * .rel file at the top of releases/.
- */
 static int
-add_copy(struct list *l, const char *root, const char *path, const char *rel,
-	 struct relc_error *err)
+add_entry(const struct relc_walk_entry *we, void *ctx, struct relc_error *err)
 {
-	struct relc_strbuf src = RELC_STRBUF_INIT;
-	struct stat st;
-	int r = 0;
+	struct list *l = ctx;
+	struct relc_archive_entry *e;
+	struct relc_strbuf path = RELC_STRBUF_INIT;
 
-	relc_strbuf_addf(&src, "%s/%s", root, rel);
-	if (stat(src.buf, &st) < 0 || !S_ISREG(st.st_mode))
-		r = relc_error_errno(err, "cannot read '%s'", src.buf);
-	else
-		add(l, path, src.buf, RELC_ENTRY_FILE)->size =
-		    (uint64_t)st.st_size;
-	relc_strbuf_release(&src);
-	return r;
+	if (we->kind == RELC_WALK_OTHER)
+		return relc_error_set(err, RELC_EIO,
+				      "'%s' is %s, which an archive does not "
+				      "hold",
+				      we->path,
+				      relc_fs_type_name(we->st->st_mode));
+	relc_strbuf_addstr(&path, l->prefix);
+	if (*we->rel)
+		relc_path_append(&path, we->rel);
+	e = add(l, path.buf, we->path,
+		we->kind == RELC_WALK_DIR    ? RELC_ENTRY_DIR
+		: we->kind == RELC_WALK_LINK ? RELC_ENTRY_SYMLINK
+					     : RELC_ENTRY_FILE);
+	relc_strbuf_release(&path);
+	if (!e)
+		return 0;
+	if (e->type == RELC_ENTRY_SYMLINK) {
+		e->target = relc_xstrdup(we->target);
+	} else if (e->type == RELC_ENTRY_FILE) {
+		e->size = (uint64_t)we->st->st_size;
+		if (we->st->st_mode & 0111)
+			e->mode = 0755;
+	}
+	return 0;
 }
 
 static int
@@ -170,58 +143,51 @@ entry_cmp(const void *a, const void *b)
 
 int
 relc_archive_manifest(struct relc_archive_manifest *out, const char *root,
-		      const char *name, const char *vsn, struct relc_error *err)
+		      const char *const *paths, size_t npaths,
+		      const struct relc_archive_alias *aliases, size_t naliases,
+		      struct relc_error *err)
 {
-	struct list l = {NULL, 0, 0};
-	struct relc_strbuf p = RELC_STRBUF_INIT, rel = RELC_STRBUF_INIT;
-	char **names = NULL;
-	size_t n = 0, i;
+	static const struct relc_walk_opts opts = {0, NULL, 0, NULL, 0, 0};
+	struct list l;
+	struct relc_strbuf src = RELC_STRBUF_INIT;
+	size_t i;
 	int r = -1;
 
+	memset(&l, 0, sizeof(l));
 	out->v = NULL;
 	out->n = 0;
-	if (relc_fs_list_dir(&names, &n, root, 0, err))
-		goto out;
-	for (i = 0; i < n; i++) {
-		if (strcmp(names[i], "bin") && strcmp(names[i], "lib") &&
-		    strncmp(names[i], "erts-", 5))
-			continue;
-		if (add_tree(&l, root, names[i], err))
+	for (i = 0; i < npaths; i++) {
+		relc_strbuf_reset(&src);
+		relc_strbuf_addstr(&src, root);
+		relc_path_append(&src, paths[i]);
+		add_parents(&l, paths[i], root);
+		l.prefix = paths[i];
+		if (relc_walk(src.buf, &opts, add_entry, &l, err))
 			goto out;
 	}
-	relc_strbuf_addf(&p, "%s/releases", root);
-	add(&l, "releases", p.buf, RELC_ENTRY_DIR);
-	relc_strbuf_reset(&p);
-	relc_strbuf_addstr(&p, "releases");
-	if (relc_path_push(&p, vsn, "release version", err) ||
-	    add_tree(&l, root, p.buf, err) ||
-	    add_tree(&l, root, "releases/start_erl.data", err))
-		goto out;
-	relc_strbuf_reset(&p);
-	relc_strbuf_addf(&p, "%s/releases/RELEASES", root);
-	if (relc_fs_exists(p.buf) &&
-	    add_tree(&l, root, "releases/RELEASES", err))
-		goto out;
-	/* releases/NAME.rel and releases/NAME-VSN.rel, for release_handler */
-	relc_strbuf_reset(&rel);
-	relc_strbuf_addf(&rel, "releases/%s/%s.rel", vsn, name);
-	relc_strbuf_reset(&p);
-	relc_strbuf_addf(&p, "releases/%s.rel", name);
-	if (add_copy(&l, root, p.buf, rel.buf, err))
-		goto out;
-	relc_strbuf_reset(&p);
-	relc_strbuf_addf(&p, "releases/%s-%s.rel", name, vsn);
-	if (add_copy(&l, root, p.buf, rel.buf, err))
-		goto out;
+	for (i = 0; i < naliases; i++) {
+		struct relc_archive_entry *e;
+		struct stat st;
+
+		relc_strbuf_reset(&src);
+		relc_strbuf_addstr(&src, root);
+		relc_path_append(&src, aliases[i].source);
+		if (lstat(src.buf, &st) < 0 || !S_ISREG(st.st_mode)) {
+			relc_error_errno(err, "cannot read '%s'", src.buf);
+			goto out;
+		}
+		add_parents(&l, aliases[i].path, root);
+		e = add(&l, aliases[i].path, src.buf, RELC_ENTRY_FILE);
+		if (!e)
+			RELC_BUG("'%s' twice in an archive", aliases[i].path);
+		e->size = (uint64_t)st.st_size;
+	}
 	qsort(l.v, l.n, sizeof(*l.v), entry_cmp);
-	for (i = 1; i < l.n; i++)
-		if (!strcmp(l.v[i - 1].path, l.v[i].path))
-			RELC_BUG("'%s' twice in an archive", l.v[i].path);
 	r = 0;
 out:
-	relc_fs_free_names(names, n);
-	relc_strbuf_release(&p);
-	relc_strbuf_release(&rel);
+	relc_strbuf_release(&src);
+	relc_strbuf_release(&l.tmp);
+	relc_strset_release(&l.paths);
 	out->v = l.v;
 	out->n = l.n;
 	if (r)
@@ -423,23 +389,14 @@ int
 relc_archive_write(struct relc_archive_manifest *m, const char *dest,
 		   const struct relc_archive_opts *opts, struct relc_error *err)
 {
-	struct relc_strbuf tmp = RELC_STRBUF_INIT;
+	struct relc_atomicfile f = RELC_ATOMICFILE_INIT;
 	struct sink sink = {-1, NULL, err, 0};
 	struct archive *a = NULL;
-	int r = -1, opened = 0, created = 0;
+	int r = -1, opened = 0;
 
-	relc_strbuf_addf(&tmp, "%s.relc-tmp-XXXXXX", dest);
-	sink.fd = mkstemp(tmp.buf);
-	if (sink.fd < 0) {
-		relc_error_errno(err, "cannot create a file next to '%s'",
-				 dest);
-		goto out;
-	}
-	created = 1;
-	if (fchmod(sink.fd, 0644) < 0) {
-		relc_error_errno(err, "cannot chmod '%s'", tmp.buf);
-		goto out;
-	}
+	if (relc_atomicfile_open(&f, dest, 0644, err))
+		return -1;
+	sink.fd = f.fd;
 	if (opts->format == RELC_ARCHIVE_TAR_GZ &&
 	    relc_gzip_open(&sink.gz, sink.fd, opts->level ? opts->level : 6,
 			   opts->threads, err))
@@ -487,21 +444,6 @@ relc_archive_write(struct relc_archive_manifest *m, const char *dest,
 		if (relc_gzip_close(gz, err))
 			goto out;
 	}
-	if (fsync(sink.fd) < 0) {
-		relc_error_errno(err, "cannot fsync '%s'", tmp.buf);
-		goto out;
-	}
-	if (close(sink.fd) < 0) {
-		sink.fd = -1;
-		relc_error_errno(err, "cannot close '%s'", tmp.buf);
-		goto out;
-	}
-	sink.fd = -1;
-	if (rename(tmp.buf, dest) < 0) {
-		relc_error_errno(err, "cannot rename '%s' to '%s'", tmp.buf,
-				 dest);
-		goto out;
-	}
 	r = 0;
 out:
 	if (a) {
@@ -516,12 +458,11 @@ out:
 		archive_write_free(a);
 	}
 	relc_gzip_abort(sink.gz);
-	if (sink.fd >= 0)
-		close(sink.fd);
-	if (r && created)
-		unlink(tmp.buf);
-	relc_strbuf_release(&tmp);
-	return r;
+	if (r) {
+		relc_atomicfile_abort(&f);
+		return -1;
+	}
+	return relc_atomicfile_commit(&f, err);
 }
 
 /* ---- extracting ------------------------------------------------------------

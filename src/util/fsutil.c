@@ -3,6 +3,7 @@
  */
 #include "relc/compat.h"
 #include "relc/fsutil.h"
+#include "relc/walk.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -16,6 +17,55 @@
 #include "relc/strbuf.h"
 #include "relc/xalloc.h"
 
+const char *
+relc_fs_type_name(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a file";
+}
+
+int
+relc_fs_open_regular(int dirfd, const char *name, const char *path,
+		     struct stat *st, struct relc_error *err)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd =
+	    openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return relc_error_errno(err, "cannot open '%s'", path);
+	if (fstat(fd, st) < 0) {
+		relc_error_errno(err, "cannot stat '%s'", path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		relc_error_set(err, RELC_EIO, "'%s' is %s, not a regular file",
+			       path, relc_fs_type_name(st->st_mode));
+		close(fd);
+		return -1;
+	}
+	if (fcntl(fd, F_SETFL, 0) < 0) {
+		relc_error_errno(err, "cannot use '%s'", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int
 relc_fs_read_file(struct relc_strbuf *sb, const char *path, size_t max,
 		  int missing_ok, struct relc_error *err)
@@ -24,49 +74,25 @@ relc_fs_read_file(struct relc_strbuf *sb, const char *path, size_t max,
 	int fd, r = -1;
 
 	relc_strbuf_reset(sb);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT && missing_ok)
-			return 1;
-		return relc_error_errno(err, "cannot open '%s'", path);
-	}
-	if (fstat(fd, &st) < 0) {
-		relc_error_errno(err, "cannot stat '%s'", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		relc_error_set(err, RELC_EIO, "'%s' is not a regular file",
-			       path);
-		goto out;
-	}
+	if (missing_ok && access(path, F_OK) < 0 && errno == ENOENT)
+		return 1;
+	fd = relc_fs_open_regular(AT_FDCWD, path, path, &st, err);
+	if (fd < 0)
+		return -1;
 	if ((uintmax_t)st.st_size > max) {
 		relc_error_set(err, RELC_EIO,
 			       "'%s' is too large (%jd bytes, at most %zu)",
 			       path, (intmax_t)st.st_size, max);
 		goto out;
 	}
-	relc_strbuf_grow(sb, (size_t)st.st_size);
-	for (;;) {
-		ssize_t n;
-
-		relc_strbuf_grow(sb, 4096);
-		n = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			relc_error_errno(err, "cannot read '%s'", path);
-			goto out;
-		}
-		if (!n)
-			break;
-		sb->len += (size_t)n;
-		sb->buf[sb->len] = '\0';
-		if (sb->len > max) {
+	if (relc_strbuf_read_fd(sb, fd, (size_t)st.st_size, max) < 0) {
+		if (errno == EFBIG)
 			relc_error_set(err, RELC_EIO,
 				       "'%s' is too large (at most %zu bytes)",
 				       path, max);
-			goto out;
-		}
+		else
+			relc_error_errno(err, "cannot read '%s'", path);
+		goto out;
 	}
 	r = 0;
 out:
@@ -142,41 +168,6 @@ fsync_dir(const char *dir, struct relc_error *err)
 	}
 	close(fd);
 	return 0;
-}
-
-int
-relc_fs_write_atomic(const char *path, const void *buf, size_t len, mode_t mode,
-		     struct relc_error *err)
-{
-	struct relc_strbuf tmp = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
-	int fd, r = -1;
-
-	relc_strbuf_addf(&tmp, "%s.relc-tmp-XXXXXX", path);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		relc_error_errno(err, "cannot create a file next to '%s'",
-				 path);
-		goto out;
-	}
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
-	    write_fd(fd, tmp.buf, buf, len, mode, 1, err)) {
-		if (!relc_error_isset(err))
-			relc_error_errno(err, "cannot set up '%s'", tmp.buf);
-		unlink(tmp.buf);
-		goto out;
-	}
-	if (rename(tmp.buf, path) < 0) {
-		relc_error_errno(err, "cannot rename '%s' to '%s'", tmp.buf,
-				 path);
-		unlink(tmp.buf);
-		goto out;
-	}
-	relc_path_dirname(&dir, path);
-	r = fsync_dir(dir.buf, err);
-out:
-	relc_strbuf_release(&tmp);
-	relc_strbuf_release(&dir);
-	return r;
 }
 
 int
@@ -294,86 +285,6 @@ relc_fs_free_names(char **names, size_t n)
 	free(names);
 }
 
-/* Remove everything inside the directory open as dfd (which is consumed). */
-static int
-remove_contents(int dfd, const char *path, struct relc_error *err)
-{
-	DIR *d = fdopendir(dfd);
-	struct dirent *de;
-	int r = 0;
-
-	if (!d) {
-		close(dfd);
-		return relc_error_errno(err, "cannot read directory '%s'",
-					path);
-	}
-	while (!r && (de = readdir(d))) {
-		struct stat st;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) <
-		    0) {
-			if (errno == ENOENT)
-				continue;
-			r = relc_error_errno(err, "cannot stat '%s/%s'", path,
-					     de->d_name);
-			break;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			struct relc_strbuf sub = RELC_STRBUF_INIT;
-			int sfd = openat(dirfd(d), de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					     O_CLOEXEC);
-
-			relc_strbuf_addf(&sub, "%s/%s", path, de->d_name);
-			if (sfd < 0)
-				r = relc_error_errno(err, "cannot open '%s'",
-						     sub.buf);
-			else
-				r = remove_contents(sfd, sub.buf, err);
-			if (!r &&
-			    unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0)
-				r = relc_error_errno(err, "cannot remove '%s'",
-						     sub.buf);
-			relc_strbuf_release(&sub);
-		} else if (unlinkat(dirfd(d), de->d_name, 0) < 0 &&
-			   errno != ENOENT) {
-			r = relc_error_errno(err, "cannot remove '%s/%s'", path,
-					     de->d_name);
-		}
-	}
-	closedir(d);
-	return r;
-}
-
-int
-relc_fs_remove_tree(const char *path, struct relc_error *err)
-{
-	struct stat st;
-	int fd;
-
-	if (lstat(path, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return relc_error_errno(err, "cannot stat '%s'", path);
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		if (unlink(path) < 0 && errno != ENOENT)
-			return relc_error_errno(err, "cannot remove '%s'",
-						path);
-		return 0;
-	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return relc_error_errno(err, "cannot open '%s'", path);
-	if (remove_contents(fd, path, err))
-		return -1;
-	if (rmdir(path) < 0 && errno != ENOENT)
-		return relc_error_errno(err, "cannot remove '%s'", path);
-	return 0;
-}
-
 int
 relc_fs_is_dir(const char *path)
 {
@@ -410,6 +321,73 @@ relc_fs_realpath(struct relc_strbuf *sb, const char *path,
 	relc_strbuf_addstr(sb, p);
 	free(p);
 	return 0;
+}
+
+int
+relc_fs_abspath(struct relc_strbuf *sb, const char *path,
+		struct relc_error *err)
+{
+	struct relc_strbuf head = RELC_STRBUF_INIT, tail = RELC_STRBUF_INIT;
+	const char *p;
+	int r = -1;
+
+	relc_strbuf_addstr(&head, path);
+	/* The longest prefix that exists, resolved; the rest, lexically. */
+	for (;;) {
+		struct relc_strbuf t = RELC_STRBUF_INIT;
+		char *real;
+
+		if (!head.len) {
+			real = getcwd(NULL, 0);
+			if (!real) {
+				relc_error_errno(err, "cannot get the current "
+						      "directory");
+				goto out;
+			}
+		} else {
+			real = realpath(head.buf, NULL);
+		}
+		if (real) {
+			relc_strbuf_reset(sb);
+			relc_strbuf_addstr(sb, real);
+			free(real);
+			break;
+		}
+		if (errno != ENOENT && errno != ENOTDIR) {
+			relc_error_errno(err, "cannot resolve '%s'", head.buf);
+			goto out;
+		}
+		relc_strbuf_addstr(&t, relc_path_basename(head.buf));
+		if (tail.len)
+			relc_path_append(&t, tail.buf);
+		relc_strbuf_release(&tail);
+		tail = t;
+		relc_path_pop(&head);
+	}
+	for (p = tail.buf; *p;) {
+		const char *c = p;
+		size_t len;
+
+		while (*c == '/')
+			c++;
+		for (len = 0; c[len] && c[len] != '/'; len++)
+			;
+		p = c + len;
+		if (!len || (len == 1 && c[0] == '.'))
+			continue;
+		if (len == 2 && c[0] == '.' && c[1] == '.') {
+			relc_path_pop(sb);
+			continue;
+		}
+		if (sb->len > 1 || sb->buf[0] != '/')
+			relc_strbuf_addch(sb, '/');
+		relc_strbuf_add(sb, c, len);
+	}
+	r = 0;
+out:
+	relc_strbuf_release(&head);
+	relc_strbuf_release(&tail);
+	return r;
 }
 
 int
@@ -461,14 +439,13 @@ relc_fs_replace_dir(const char *fresh, const char *target,
 	if (!exchange(fresh, target)) {
 		/* `fresh` now holds the previous tree. */
 		relc_path_dirname(&dir, target);
-		r = fsync_dir(dir.buf, err) ? -1
-					    : relc_fs_remove_tree(fresh, err);
+		r = fsync_dir(dir.buf, err) ? -1 : relc_walk_remove(fresh, err);
 		relc_strbuf_release(&dir);
 		return r;
 	}
 	/* No atomic exchange here: move the old tree aside first. */
 	relc_strbuf_addf(&aside, "%s.relc-old-%ld", target, (long)getpid());
-	if (relc_fs_remove_tree(aside.buf, err))
+	if (relc_walk_remove(aside.buf, err))
 		goto out;
 	if (rename(target, aside.buf) < 0) {
 		relc_error_errno(err, "cannot rename '%s' to '%s'", target,
@@ -483,7 +460,7 @@ relc_fs_replace_dir(const char *fresh, const char *target,
 		}
 		goto out;
 	}
-	r = relc_fs_remove_tree(aside.buf, err);
+	r = relc_walk_remove(aside.buf, err);
 out:
 	relc_strbuf_release(&aside);
 	relc_strbuf_release(&dir);

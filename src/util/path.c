@@ -106,3 +106,80 @@ relc_path_dirname(struct relc_strbuf *sb, const char *path)
 	else
 		relc_strbuf_add(sb, path, (size_t)(slash - path));
 }
+
+/* The next component of p (skipping slashes): its length, *p moved. */
+static size_t
+next_component(const char **p, const char **start)
+{
+	const char *s = *p;
+	size_t len = 0;
+
+	while (*s == '/')
+		s++;
+	*start = s;
+	while (s[len] && s[len] != '/')
+		len++;
+	*p = s + len;
+	return len;
+}
+
+void
+relc_path_relative(struct relc_strbuf *sb, const char *from, const char *to)
+{
+	const char *f = from, *t = to, *fs, *ts, *rest;
+	size_t fl, tl, ups = 0;
+
+	relc_strbuf_reset(sb);
+	for (;;) {
+		const char *f0 = f, *t0 = t;
+
+		fl = next_component(&f, &fs);
+		tl = next_component(&t, &ts);
+		if (!fl || !tl || fl != tl || memcmp(fs, ts, fl)) {
+			f = f0;
+			t = t0;
+			break;
+		}
+	}
+	rest = t;
+	while ((fl = next_component(&f, &fs)))
+		ups++;
+	while (ups--)
+		relc_path_append(sb, "..");
+	while (*rest == '/')
+		rest++;
+	if (*rest)
+		relc_path_append(sb, rest);
+	if (!sb->len)
+		relc_strbuf_addch(sb, '.');
+}
+
+int
+relc_path_is_within(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	if (len == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, dir, len) &&
+	       (path[len] == '/' || path[len] == '\0');
+}
+
+int
+relc_path_relative_ok(const char *rel)
+{
+	const char *c = rel;
+
+	if (!*rel || *rel == '/')
+		return 0;
+	for (;;) {
+		const char *slash = strchr(c, '/');
+		size_t len = slash ? (size_t)(slash - c) : strlen(c);
+
+		if (!relc_path_component_ok(c, len))
+			return 0;
+		if (!slash)
+			return 1;
+		c = slash + 1;
+	}
+}

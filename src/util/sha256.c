@@ -137,19 +137,26 @@ relc_sha256_final(struct relc_sha256 *ctx, unsigned char out[32])
 }
 
 void
-relc_sha256_hex(char out[65], const void *data, size_t len)
+relc_sha256_final_hex(struct relc_sha256 *ctx, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
-	struct relc_sha256 ctx;
 	unsigned char d[32];
 	unsigned i;
 
-	relc_sha256_init(&ctx);
-	relc_sha256_update(&ctx, data, len);
-	relc_sha256_final(&ctx, d);
+	relc_sha256_final(ctx, d);
 	for (i = 0; i < 32; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+void
+relc_sha256_hex(char out[65], const void *data, size_t len)
+{
+	struct relc_sha256 ctx;
+
+	relc_sha256_init(&ctx);
+	relc_sha256_update(&ctx, data, len);
+	relc_sha256_final_hex(&ctx, out);
 }

@@ -5,6 +5,8 @@
 #include "relc/strbuf.h"
 #include "relc/xalloc.h"
 
+#include <unistd.h>
+
 char relc_strbuf_empty[1];
 
 void
@@ -196,4 +198,38 @@ relc_strbuf_rtrim(struct relc_strbuf *sb)
 	while (len && relc_isspace((unsigned char)sb->buf[len - 1]))
 		len--;
 	relc_strbuf_setlen(sb, len);
+}
+
+int
+relc_strbuf_read_fd(struct relc_strbuf *sb, int fd, size_t hint, size_t max)
+{
+	size_t start = sb->len;
+
+	relc_strbuf_grow(sb, hint < max ? hint + 1 : max + 1);
+	for (;;) {
+		size_t room, got = sb->len - start;
+		ssize_t n;
+
+		if (got > max) {
+			errno = EFBIG;
+			return -1;
+		}
+		if (sb->alloc - sb->len < 2)
+			relc_strbuf_grow(sb, got < 8192 ? 8192 : got);
+		room = sb->alloc - sb->len - 1;
+		if (room > max - got + 1)
+			room = max - got + 1;
+		n = read(fd, sb->buf + sb->len, room);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			sb->buf[sb->len] = '\0';
+			return -1;
+		}
+		if (!n)
+			break;
+		sb->len += (size_t)n;
+		sb->buf[sb->len] = '\0';
+	}
+	return 0;
 }

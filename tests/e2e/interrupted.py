@@ -25,7 +25,7 @@ def configure(project, version):
 
 
 def staging(rels):
-    return glob.glob(os.path.join(rels, ".relc-big-*"))
+    return glob.glob(os.path.join(rels, ".relc-*-big.*"))
 
 
 def build_caught_mid_copy(ws, project, rels):

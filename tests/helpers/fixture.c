@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "relc/atomicfile.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
+#include "relc/walk.h"
 #include "relc/strbuf.h"
 
 int
@@ -32,7 +34,7 @@ int
 fixture_tmpdir_teardown(void **state)
 {
 	struct relc_error err = RELC_ERROR_INIT;
-	int r = relc_fs_remove_tree(*state, &err);
+	int r = relc_walk_remove(*state, &err);
 
 	relc_error_release(&err);
 	free(*state);
@@ -107,7 +109,7 @@ fixture_beam(const char *dir, const char *rel)
 	fixture_beam_bytes(&data, "AtU8CodeStrTImpTExpTLocTDbgiAttr");
 	relc_strbuf_addf(&path, "%s/%s", dir, rel);
 	assert_int_equal(
-	    relc_fs_write_atomic(path.buf, data.buf, data.len, 0644, &err), 0);
+	    relc_atomicfile_write_whole(path.buf, data.buf, data.len, 0644, &err), 0);
 	relc_strbuf_release(&data);
 	relc_strbuf_release(&path);
 }

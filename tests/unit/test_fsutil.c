@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "relc/atomicfile.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
+#include "relc/walk.h"
 #include "relc/strbuf.h"
 
 static char *
@@ -44,7 +46,8 @@ test_read_write(void **state)
 	assert_int_equal(relc_fs_read_file(&sb, g, 100, 0, &err), -1);
 	assert_int_equal(err.sys_errno, ENOENT);
 	relc_error_release(&err);
-	assert_int_equal(relc_fs_write_atomic(f, "new", 3, 0600, &err), 0);
+	assert_int_equal(relc_atomicfile_write_whole(f, "new", 3, 0600, &err),
+			 0);
 	assert_int_equal(relc_fs_read_file(&sb, f, 100, 0, &err), 0);
 	assert_string_equal(sb.buf, "new");
 	assert_int_equal(relc_fs_read_file(&sb, dir, 100, 0, &err), -1);
@@ -95,13 +98,13 @@ test_remove_tree_keeps_link_targets(void **state)
 	fixture_write(dir, "tree/sub/file", "x");
 	fixture_write(dir, "outside/keep", "precious");
 	assert_int_equal(symlink(outside, link), 0);
-	assert_int_equal(relc_fs_remove_tree(tree, &err), 0);
+	assert_int_equal(relc_walk_remove(tree, &err), 0);
 	assert_false(relc_fs_exists(tree));
 	assert_true(relc_fs_exists(outside));
 	free(tree);
 	tree = join(dir, "outside/keep");
 	assert_true(relc_fs_is_file(tree));
-	assert_int_equal(relc_fs_remove_tree(link, &err), 0);
+	assert_int_equal(relc_walk_remove(link, &err), 0);
 	free(tree);
 	free(outside);
 	free(link);

@@ -1,0 +1,23 @@
+/*
+ * pack.h: a release's archive: what the plan says goes in, read from the
+ * release directory (whose stamp has just been checked), written by
+ * archive.c.  An existing file at the destination is replaced only when
+ * it is an archive (gzip, zstd or tar); anything else is refused.
+ */
+#ifndef RELC_PACK_H
+#define RELC_PACK_H
+
+struct relc_archive_manifest;
+struct relc_archive_opts;
+struct relc_error;
+struct relc_plan;
+
+/*
+ * List the archive of the release at root into m (checksums computed),
+ * and, when dest is not NULL, write it there.
+ */
+int relc_pack(struct relc_archive_manifest *m, const struct relc_plan *plan,
+	      const char *root, const char *dest,
+	      const struct relc_archive_opts *opts, struct relc_error *err);
+
+#endif

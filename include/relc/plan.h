@@ -1,0 +1,139 @@
+/*
+ * plan.h: the release's layout, computed once.
+ *
+ * After resolution, every decision about what the release holds is taken
+ * here and nowhere else: which applications are copied, linked (dev_mode)
+ * or left to the target's OTP, with which of their directories; whether
+ * ERTS is carried; every file relc generates (under releases/, bin/, the
+ * erl launcher), with its contents; and what the archive holds.  The
+ * writer (copy.c, place.c), the stamp (stamp.c) and the archive manifest
+ * read the plan; none of them decides anything about the layout.
+ */
+#ifndef RELC_PLAN_H
+#define RELC_PLAN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "relc/archive.h"
+#include "relc/strbuf.h"
+
+struct relc_app;
+struct relc_arena;
+struct relc_error;
+struct relc_otp;
+struct relc_settings;
+struct relc_relspec;
+struct relc_bootapp;
+
+enum relc_plan_how {
+	RELC_PLAN_COPY,	 /* copied into lib/NAME-VSN */
+	RELC_PLAN_LINK,	 /* lib/NAME-VSN is a relative symbolic link to it */
+	RELC_PLAN_TARGET /* not in the release: the target's OTP has it */
+};
+
+/* The directories of an application that go into the release. */
+enum relc_plan_subdirs {
+	RELC_PLAN_EBIN = 1 << 0,
+	RELC_PLAN_PRIV = 1 << 1,
+	RELC_PLAN_SRC = 1 << 2,
+	RELC_PLAN_INCLUDE = 1 << 3
+};
+
+struct relc_plan_app {
+	const struct relc_app *app;
+	const char *dirname; /* NAME-VSN, under lib/ */
+	enum relc_plan_how how;
+	unsigned subdirs;     /* enum relc_plan_subdirs */
+	int strip;	      /* strip BEAM files */
+	const char *link;     /* LINK: the link's text, relative to lib/ */
+	char fingerprint[65]; /* of its inputs (stamp.c fills it in) */
+};
+
+struct relc_plan_file {
+	const char *path; /* relative to the release root */
+	struct relc_strbuf data;
+	mode_t mode;
+};
+
+struct relc_plan {
+	const char *name, *vsn, *env;
+	const char *erts_vsn;
+	/*
+	 * ERTS: carried when erts_src is set (OTP_ROOT/erts-VSN/bin; the
+	 * release's erts-VSN/bin gets its files but the development tools,
+	 * the templates and the scripts that hard-code the OTP root).
+	 */
+	const char *erts_src;
+	const char *erts_dirname; /* "erts-VSN" */
+	char erts_fingerprint[65];
+	int system_libs; /* OTP's applications are carried too */
+	int dev_mode;
+	/* priv/: links that leave the application are followed */
+	int follow_external_links;
+
+	struct relc_plan_app *apps; /* in .rel order */
+	size_t napps;
+	struct relc_plan_file *files; /* generated, sorted by path; their
+					 contents once rendered */
+	size_t nfiles;
+	struct relc_strbuf inputs;	    /* what the contents depend on */
+	struct relc_archive_alias *aliases; /* archive entries that are
+					     other files renamed */
+	size_t naliases;
+};
+
+/* What the plan is made from. */
+struct relc_plan_in {
+	const struct relc_relspec *spec;
+	const struct relc_bootapp *boot; /* in boot order */
+	size_t nboot;
+	const struct relc_otp *otp;
+	const struct relc_settings *settings;
+	const char *env;
+	const char *project; /* the project directory */
+	const char *out_dir; /* where the release goes (for dev_mode links) */
+	const char *relc_version;
+};
+
+/*
+ * Make the plan: the layout, and the paths of the generated files
+ * (relfiles.c).  The plan's strings live in `arena`; release it with
+ * relc_plan_release.
+ */
+int relc_plan_make(struct relc_plan *out, const struct relc_plan_in *in,
+		   struct relc_arena *arena, struct relc_error *err);
+
+/*
+ * Make the contents of the generated files, for a build that writes:
+ * reads the project's config/ files and rel/templates/.
+ */
+int relc_plan_render(struct relc_plan *plan, const struct relc_plan_in *in,
+		     struct relc_arena *arena, struct relc_error *err);
+void relc_plan_release(struct relc_plan *plan);
+
+/* Add a generated file (for relfiles.c); data is moved into the plan. */
+void relc_plan_add_file(struct relc_plan *plan, struct relc_arena *arena,
+			const char *path, struct relc_strbuf *data,
+			mode_t mode);
+
+/* The generated file at `path`, or NULL. */
+const struct relc_plan_file *relc_plan_file(const struct relc_plan *plan,
+					    const char *path);
+
+/*
+ * The text the build's stamp hashes: every decision, every generated
+ * file's path and what its contents depend on, one line each (the
+ * inputs' fingerprints included, so stamp.c fills them in first).
+ */
+void relc_plan_describe(struct relc_strbuf *out, const struct relc_plan *plan);
+
+/*
+ * The paths of the release that go into its archive, relative to its root,
+ * sorted: directories (walked whole) and files.  Aliases come separately
+ * (plan->aliases).
+ */
+void relc_plan_archive_roots(const struct relc_plan *plan, const char ***paths,
+			     size_t *n, struct relc_arena *arena);
+
+#endif

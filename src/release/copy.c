@@ -1,0 +1,777 @@
+/*
+ * copy.c: the applications and ERTS, into the new release tree (see
+ * copy.h).  One walk (walk.h) reads every source; each application is
+ * one job, and jobs run on several threads.
+ */
+#include "relc/compat.h"
+#include "relc/copy.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "relc/appfile.h"
+#include "relc/beam.h"
+#include "relc/error.h"
+#include "relc/fsutil.h"
+#include "relc/interrupt.h"
+#include "relc/path.h"
+#include "relc/plan.h"
+#include "relc/stamp.h"
+#include "relc/strbuf.h"
+#include "relc/strset.h"
+#include "relc/walk.h"
+#include "relc/xalloc.h"
+
+#define MAX_BEAM_FILE ((size_t)256 << 20)
+#define MAX_DEPTH 64
+/* No application directory is this big: a link that leads astray is. */
+#define MAX_TREE_ENTRIES ((size_t)200000)
+#define MAX_TREE_BYTES ((uint64_t)8 << 30)
+#define MAX_JOBS 16
+
+static mode_t
+file_mode(const struct stat *st)
+{
+	return st->st_mode & 0755;
+}
+
+static mode_t
+dir_mode(const struct stat *st)
+{
+	return (st->st_mode & 0755) | 0700;
+}
+
+int
+relc_copy_erts_excluded(const char *name)
+{
+	/*
+	 * The development tools; erl, which relc writes; the templates
+	 * (*.src); and start and start_erl, which hard-code the root of the
+	 * OTP installation they came from: bin/NAME does their job.
+	 */
+	static const char *const skip[] = {
+	    "ct_run", "dialyzer", "typer", "erlc",	"yielding_c_fun",
+	    "erl",    "erl.src",  "start", "start_erl",
+	};
+	size_t i, len = strlen(name);
+
+	for (i = 0; i < RELC_ARRAY_SIZE(skip); i++)
+		if (!strcmp(name, skip[i]))
+			return 1;
+	return len > 4 && !strncmp(name, "start", 5) &&
+	       !strcmp(name + len - 4, ".src");
+}
+
+/* ---- one file ------------------------------------------------------------ */
+
+/* Copy the open regular file `in` (size bytes) to the open file `out`. */
+static int
+copy_fd(int in, int out, off_t size, const char *src, const char *dst,
+	struct relc_error *err)
+{
+	char buf[64 * 1024];
+	off_t done = 0;
+	int fast = 1;
+
+	while (fast && done < size) {
+		ssize_t n = (ssize_t)syscall(SYS_copy_file_range, in, NULL, out,
+					     NULL, (size_t)(size - done), 0u);
+
+		if (n > 0) {
+			done += n;
+		} else if (n == 0) {
+			break;
+		} else if (errno == EINTR) {
+			continue;
+		} else if (errno == EXDEV || errno == ENOSYS ||
+			   errno == EINVAL || errno == EOPNOTSUPP ||
+			   errno == EBADF) {
+			fast = 0;
+		} else {
+			return relc_error_errno(err, "cannot copy '%s' to '%s'",
+						src, dst);
+		}
+	}
+	if (fast && done >= size)
+		return 0;
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return relc_error_errno(err, "cannot read '%s'", src);
+		}
+		if (!n)
+			return 0;
+		if (relc_fs_write_all(out, buf, (size_t)n) < 0)
+			return relc_error_errno(err, "cannot write '%s'", dst);
+	}
+}
+
+static int
+is_beam(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 5 && !strcmp(name + len - 5, ".beam");
+}
+
+/* Write the stripped form of the BEAM file open as `in` to `out`. */
+static int
+strip_fd(int in, int out, const struct stat *st, const char *src,
+	 const char *dst, struct relc_copy_stats *stats, struct relc_error *err)
+{
+	struct relc_strbuf data = RELC_STRBUF_INIT, stripped = RELC_STRBUF_INIT;
+	int r = -1;
+
+	if ((size_t)st->st_size > MAX_BEAM_FILE) {
+		relc_error_set(err, RELC_EAPP,
+			       "'%s' is too large for a BEAM file", src);
+		goto out;
+	}
+	if (relc_strbuf_read_fd(&data, in, (size_t)st->st_size, MAX_BEAM_FILE) <
+	    0) {
+		relc_error_errno(err, "cannot read '%s'", src);
+		goto out;
+	}
+	if (relc_beam_strip(&stripped, data.buf, data.len, src, err))
+		goto out;
+	if (relc_fs_write_all(out, stripped.buf, stripped.len) < 0) {
+		relc_error_errno(err, "cannot write '%s'", dst);
+		goto out;
+	}
+	stats->stripped++;
+	stats->bytes += stripped.len;
+	r = 0;
+out:
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&stripped);
+	return r;
+}
+
+/* ---- a tree -------------------------------------------------------------- */
+
+struct tree {
+	int dfd[MAX_DEPTH + 2]; /* the destination directories, by depth */
+	struct relc_strbuf dst; /* for messages */
+	size_t dst_len;
+	int strip;
+	int (*skip)(const char *name);
+	struct relc_copy_stats *stats;
+};
+
+static const char *
+dst_path(struct tree *t, const struct relc_walk_entry *e)
+{
+	relc_strbuf_setlen(&t->dst, t->dst_len);
+	if (*e->rel) {
+		relc_strbuf_addch(&t->dst, '/');
+		relc_strbuf_addstr(&t->dst, e->rel);
+	}
+	return t->dst.buf;
+}
+
+static int
+copy_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
+{
+	struct tree *t = ctx;
+	int out, r = 0;
+
+	switch (e->kind) {
+	case RELC_WALK_DIR:
+		if (!e->depth)
+			return 0;
+		if (mkdirat(t->dfd[e->depth - 1], e->name, 0700) < 0)
+			return relc_error_errno(err, "cannot create '%s'",
+						dst_path(t, e));
+		t->dfd[e->depth] =
+		    openat(t->dfd[e->depth - 1], e->name,
+			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (t->dfd[e->depth] < 0)
+			return relc_error_errno(err, "cannot open '%s'",
+						dst_path(t, e));
+		return 0;
+	case RELC_WALK_DIR_POST:
+		if (fchmod(t->dfd[e->depth], dir_mode(e->st)) < 0)
+			r = relc_error_errno(err, "cannot chmod '%s'",
+					     dst_path(t, e));
+		if (e->depth) {
+			close(t->dfd[e->depth]);
+			t->dfd[e->depth] = -1;
+		}
+		return r;
+	case RELC_WALK_FILE:
+		if (t->skip && t->skip(e->name))
+			return 0;
+		out = openat(t->dfd[e->depth - 1], e->name,
+			     O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (out < 0)
+			return relc_error_errno(err, "cannot create '%s'",
+						dst_path(t, e));
+		if (t->strip && is_beam(e->name)) {
+			r = strip_fd(e->fd, out, e->st, e->path, dst_path(t, e),
+				     t->stats, err);
+		} else {
+			r = copy_fd(e->fd, out, e->st->st_size, e->path,
+				    dst_path(t, e), err);
+			if (!r)
+				t->stats->bytes += (size_t)e->st->st_size;
+		}
+		if (!r && fchmod(out, file_mode(e->st)) < 0)
+			r = relc_error_errno(err, "cannot chmod '%s'",
+					     dst_path(t, e));
+		if (close(out) < 0 && !r)
+			r = relc_error_errno(err, "cannot close '%s'",
+					     dst_path(t, e));
+		if (!r)
+			t->stats->files++;
+		return r;
+	case RELC_WALK_LINK:
+	case RELC_WALK_OTHER:
+		break;
+	}
+	return relc_error_set(err, RELC_EAPP,
+			      "'%s' is %s: a release holds only regular files "
+			      "and directories",
+			      e->path, relc_fs_type_name(e->st->st_mode));
+}
+
+int
+relc_copy_walk_opts(struct relc_walk_opts *o, struct relc_strbuf *inside,
+		    const struct relc_plan *plan, const char *src, unsigned how,
+		    struct relc_error *err)
+{
+	struct relc_strbuf parent = RELC_STRBUF_INIT,
+			   parent_real = RELC_STRBUF_INIT;
+	char *real;
+	int r = -1;
+
+	memset(o, 0, sizeof(*o));
+	o->flags = RELC_WALK_FOLLOW | RELC_WALK_MISSING_OK |
+		   ((how & RELC_COPY_FLAT) ? RELC_WALK_FLAT : 0);
+	o->max_entries = MAX_TREE_ENTRIES;
+	o->max_bytes = MAX_TREE_BYTES;
+	if (!(how & RELC_COPY_CONTAIN))
+		return 0; /* a missing src is the walk's to see */
+	real = realpath(src, NULL);
+	if (!real) {
+		if (errno == ENOENT)
+			return 1; /* absent, or a dangling link: nothing */
+		return relc_error_errno(err, "cannot resolve '%s'", src);
+	}
+	relc_strbuf_reset(inside);
+	relc_strbuf_addstr(inside, real);
+	free(real);
+	/*
+	 * Build tools link priv/ and src/ to the application's sources, so
+	 * the directory itself may be a link; what it holds must stay in
+	 * where it leads.  A link to a directory that holds the application
+	 * itself ("/", "..") is refused whatever the setting.
+	 */
+	relc_path_dirname(&parent, src);
+	if (relc_fs_realpath(&parent_real, parent.buf, err))
+		goto out;
+	if (relc_path_is_within(parent_real.buf, inside->buf)) {
+		relc_error_set(err, RELC_EAPP,
+			       "'%s' leads to '%s', which holds the "
+			       "application itself",
+			       src, inside->buf);
+		goto out;
+	}
+	o->inside = inside->buf;
+	o->allow_outside = plan->follow_external_links;
+	o->outside_hint = "set follow_external_links: true to copy what it "
+			  "points to";
+	r = 0;
+out:
+	relc_strbuf_release(&parent);
+	relc_strbuf_release(&parent_real);
+	return r;
+}
+
+/* Copy the tree src into dst (which must not exist). */
+static int
+copy_tree(const struct relc_plan *plan, const char *src, const char *dst,
+	  unsigned how, int strip, int (*skip)(const char *),
+	  struct relc_copy_stats *stats, struct relc_error *err)
+{
+	struct relc_strbuf inside = RELC_STRBUF_INIT;
+	struct relc_walk_opts o;
+	struct tree t;
+	size_t i;
+	int r;
+
+	struct stat st;
+
+	/* absent, or a dangling link (rebar3 makes those): nothing to copy */
+	if (stat(src, &st) < 0 && errno == ENOENT)
+		return 0;
+	r = relc_copy_walk_opts(&o, &inside, plan, src, how, err);
+	if (r) {
+		relc_strbuf_release(&inside);
+		return r < 0 ? -1 : 0;
+	}
+	o.flags |= RELC_WALK_OPEN_FILES | RELC_WALK_POST;
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < RELC_ARRAY_SIZE(t.dfd); i++)
+		t.dfd[i] = -1;
+	relc_strbuf_addstr(&t.dst, dst);
+	t.dst_len = t.dst.len;
+	t.strip = strip;
+	t.skip = skip;
+	t.stats = stats;
+	if (mkdir(dst, 0700) < 0 ||
+	    (t.dfd[0] = open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				      O_CLOEXEC)) < 0) {
+		r = relc_error_errno(err, "cannot create '%s'", dst);
+	} else {
+		r = relc_walk(src, &o, copy_entry, &t, err) < 0 ? -1 : 0;
+	}
+	for (i = 0; i < RELC_ARRAY_SIZE(t.dfd); i++)
+		if (t.dfd[i] >= 0)
+			close(t.dfd[i]);
+	relc_strbuf_release(&t.dst);
+	relc_strbuf_release(&inside);
+	return r;
+}
+
+/* ---- applications -------------------------------------------------------- */
+
+size_t
+relc_copy_sources(const struct relc_plan_app *pa, struct relc_strbuf srcs[4],
+		  const char *names[4])
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} subs[] = {
+	    {RELC_PLAN_EBIN, "ebin"},
+	    {RELC_PLAN_PRIV, "priv"},
+	    {RELC_PLAN_SRC, "src"},
+	    {RELC_PLAN_INCLUDE, "include"},
+	};
+	size_t i, n = 0;
+
+	for (i = 0; i < RELC_ARRAY_SIZE(subs); i++) {
+		if (!(pa->subdirs & subs[i].bit))
+			continue;
+		relc_strbuf_reset(&srcs[n]);
+		if (subs[i].bit == RELC_PLAN_EBIN) {
+			relc_strbuf_addstr(&srcs[n], pa->app->ebin);
+		} else {
+			relc_strbuf_addstr(&srcs[n], pa->app->dir);
+			relc_path_append(&srcs[n], subs[i].name);
+		}
+		names[n++] = subs[i].name;
+	}
+	return n;
+}
+
+unsigned
+relc_copy_how(const struct relc_plan_app *pa, size_t i)
+{
+	/* relc_copy_sources lists ebin first */
+	return (i == 0 ? RELC_COPY_FLAT : 0) |
+	       (pa->app->origin == RELC_ORIGIN_PROJECT ? RELC_COPY_CONTAIN : 0);
+}
+
+/* Every module the .app lists must have its .beam. */
+static int
+check_modules(const struct relc_app *app, struct relc_error *err)
+{
+	struct relc_strbuf beam = RELC_STRBUF_INIT;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < app->mods.n && !r; i++) {
+		struct stat st;
+
+		relc_strbuf_reset(&beam);
+		relc_strbuf_addstr(&beam, app->ebin);
+		relc_strbuf_addch(&beam, '/');
+		relc_strbuf_addstr(&beam, app->mods.v[i]);
+		relc_strbuf_addstr(&beam, ".beam");
+		if (stat(beam.buf, &st) < 0)
+			r = relc_error_set(err, RELC_EAPP,
+					   "%s lists module '%s', but %s is "
+					   "missing",
+					   app->path, app->mods.v[i], beam.buf);
+	}
+	relc_strbuf_release(&beam);
+	return r;
+}
+
+int
+relc_copy_app(const struct relc_plan *plan, const struct relc_plan_app *pa,
+	      const char *lib_dir, struct relc_copy_stats *stats,
+	      struct relc_error *err)
+{
+	struct relc_strbuf dst = RELC_STRBUF_INIT, sub = RELC_STRBUF_INIT;
+	struct relc_strbuf srcs[4] = {RELC_STRBUF_INIT, RELC_STRBUF_INIT,
+				      RELC_STRBUF_INIT, RELC_STRBUF_INIT};
+	const char *names[4];
+	size_t n, i;
+	int r = -1;
+
+	relc_strbuf_addstr(&dst, lib_dir);
+	relc_path_append(&dst, pa->dirname);
+	if (pa->how == RELC_PLAN_LINK) {
+		if (symlink(pa->link, dst.buf) < 0)
+			relc_error_errno(err, "cannot create '%s'", dst.buf);
+		else
+			r = 0;
+		goto out;
+	}
+	if (check_modules(pa->app, err))
+		goto out;
+	if (mkdir(dst.buf, 0755) < 0) {
+		relc_error_errno(err, "cannot create '%s'", dst.buf);
+		goto out;
+	}
+	n = relc_copy_sources(pa, srcs, names);
+	for (i = 0; i < n; i++) {
+		relc_strbuf_reset(&sub);
+		relc_strbuf_addstr(&sub, dst.buf);
+		relc_path_append(&sub, names[i]);
+		if (copy_tree(plan, srcs[i].buf, sub.buf, relc_copy_how(pa, i),
+			      pa->strip && i == 0, NULL, stats, err))
+			goto out;
+	}
+	r = 0;
+out:
+	for (i = 0; i < 4; i++)
+		relc_strbuf_release(&srcs[i]);
+	relc_strbuf_release(&dst);
+	relc_strbuf_release(&sub);
+	return r;
+}
+
+int
+relc_copy_erts(const struct relc_plan *plan, const char *root,
+	       struct relc_copy_stats *stats, struct relc_error *err)
+{
+	struct relc_strbuf d = RELC_STRBUF_INIT;
+	int r = -1;
+
+	relc_strbuf_addstr(&d, root);
+	relc_path_append(&d, plan->erts_dirname);
+	if (mkdir(d.buf, 0755) < 0) {
+		relc_error_errno(err, "cannot create '%s'", d.buf);
+		goto out;
+	}
+	relc_path_append(&d, "bin");
+	if (!relc_fs_is_dir(plan->erts_src)) {
+		relc_error_set(err, RELC_EOTP,
+			       "the ERTS of the target OTP is missing: '%s' is "
+			       "not a directory",
+			       plan->erts_src);
+		goto out;
+	}
+	r = copy_tree(plan, plan->erts_src, d.buf, RELC_COPY_FLAT, 0,
+		      relc_copy_erts_excluded, stats, err);
+out:
+	relc_strbuf_release(&d);
+	return r;
+}
+
+/* ---- reusing the previous release's copy --------------------------------- */
+
+struct reuse {
+	struct tree t;
+	const struct relc_plan *plan;
+	const char *prefix; /* of the tree in the release: "lib/NAME-VSN" */
+	struct relc_strbuf rel;
+};
+
+/* Is PREFIX/rel a file the plan generates (written afresh)? */
+static int
+generated(struct reuse *u, const char *rel)
+{
+	relc_strbuf_reset(&u->rel);
+	relc_strbuf_addstr(&u->rel, u->prefix);
+	relc_path_append(&u->rel, rel);
+	return relc_plan_file(u->plan, u->rel.buf) != NULL;
+}
+
+static int
+reuse_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
+{
+	struct reuse *u = ctx;
+	struct tree *t = &u->t;
+
+	switch (e->kind) {
+	case RELC_WALK_DIR:
+	case RELC_WALK_DIR_POST:
+		return copy_entry(e, t, err);
+	case RELC_WALK_FILE:
+		if (generated(u, e->rel))
+			return 0;
+		if (linkat(e->dirfd, e->name, t->dfd[e->depth - 1], e->name,
+			   0) == 0) {
+			t->stats->reused++;
+			return 0;
+		}
+		if (errno != EPERM && errno != EMLINK && errno != EXDEV &&
+		    errno != EOPNOTSUPP)
+			return relc_error_errno(err, "cannot link '%s' to '%s'",
+						e->path, dst_path(t, e));
+		/* no hard links here: copy what the previous build made */
+		{
+			struct relc_walk_entry f = *e;
+			int fd = relc_fs_open_regular(e->dirfd, e->name,
+						      e->path, NULL, err);
+			int r;
+
+			if (fd < 0)
+				return -1;
+			f.fd = fd;
+			t->strip = 0;
+			r = copy_entry(&f, t, err);
+			close(fd);
+			return r;
+		}
+	case RELC_WALK_LINK:
+		if (symlinkat(e->target, t->dfd[e->depth - 1], e->name) < 0)
+			return relc_error_errno(err, "cannot create '%s'",
+						dst_path(t, e));
+		return 0;
+	case RELC_WALK_OTHER:
+		break;
+	}
+	return copy_entry(e, t, err);
+}
+
+/* Hard-link PREVIOUS/prefix's files into ROOT/prefix. */
+static int
+reuse_tree(const struct relc_plan *plan, const char *previous, const char *root,
+	   const char *prefix, struct relc_copy_stats *stats,
+	   struct relc_error *err)
+{
+	static const struct relc_walk_opts opts = {RELC_WALK_POST, NULL, 0,
+						   NULL,	   0,	 0};
+	struct relc_strbuf src = RELC_STRBUF_INIT;
+	struct reuse u;
+	size_t i;
+	int r;
+
+	memset(&u, 0, sizeof(u));
+	for (i = 0; i < RELC_ARRAY_SIZE(u.t.dfd); i++)
+		u.t.dfd[i] = -1;
+	u.plan = plan;
+	u.prefix = prefix;
+	u.t.stats = stats;
+	relc_strbuf_addstr(&src, previous);
+	relc_path_append(&src, prefix);
+	relc_strbuf_addstr(&u.t.dst, root);
+	relc_path_append(&u.t.dst, prefix);
+	u.t.dst_len = u.t.dst.len;
+	if (mkdir(u.t.dst.buf, 0700) < 0 ||
+	    (u.t.dfd[0] = open(u.t.dst.buf, O_RDONLY | O_DIRECTORY |
+						O_NOFOLLOW | O_CLOEXEC)) < 0)
+		r = relc_error_errno(err, "cannot create '%s'", u.t.dst.buf);
+	else
+		r = relc_walk(src.buf, &opts, reuse_entry, &u, err) ? -1 : 0;
+	for (i = 0; i < RELC_ARRAY_SIZE(u.t.dfd); i++)
+		if (u.t.dfd[i] >= 0)
+			close(u.t.dfd[i]);
+	relc_strbuf_release(&u.t.dst);
+	relc_strbuf_release(&u.rel);
+	relc_strbuf_release(&src);
+	return r;
+}
+
+/* ---- the jobs ------------------------------------------------------------ */
+
+struct job {
+	const struct relc_plan_app *pa; /* NULL: ERTS */
+	int reuse;
+	struct relc_copy_stats stats;
+	struct relc_error err;
+	int failed;
+};
+
+struct pool {
+	const struct relc_copy_in *in;
+	struct job *jobs;
+	size_t njobs, next;
+	int stop;
+	pthread_mutex_t mu;
+};
+
+/* Was `dirname` (prefix in the release) copied from these inputs before? */
+static int
+reusable(const struct relc_copy_in *in, const char *prefix, const char *dirname,
+	 const char *fingerprint)
+{
+	const char *old;
+
+	if (!in->previous || !in->prev_stamp)
+		return 0;
+	old = relc_stamp_fingerprint_of(in->prev_stamp, dirname);
+	return old && !strcmp(old, fingerprint) &&
+	       !relc_strset_has(in->damaged, prefix);
+}
+
+static int
+run_job(const struct relc_copy_in *in, struct job *j)
+{
+	const struct relc_plan *plan = in->plan;
+	struct relc_strbuf prefix = RELC_STRBUF_INIT, lib = RELC_STRBUF_INIT;
+	int r;
+
+	if (!j->pa) {
+		r = j->reuse
+			? reuse_tree(plan, in->previous, in->staging,
+				     plan->erts_dirname, &j->stats, &j->err)
+			: relc_copy_erts(plan, in->staging, &j->stats, &j->err);
+	} else if (j->reuse) {
+		relc_strbuf_addstr(&prefix, "lib");
+		relc_path_append(&prefix, j->pa->dirname);
+		r = reuse_tree(plan, in->previous, in->staging, prefix.buf,
+			       &j->stats, &j->err);
+	} else {
+		relc_strbuf_addstr(&lib, in->staging);
+		relc_path_append(&lib, "lib");
+		r = relc_copy_app(plan, j->pa, lib.buf, &j->stats, &j->err);
+	}
+	relc_strbuf_release(&prefix);
+	relc_strbuf_release(&lib);
+	return r;
+}
+
+static void *
+worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		struct job *j;
+
+		pthread_mutex_lock(&p->mu);
+		if (p->stop || p->next >= p->njobs) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		j = &p->jobs[p->next++];
+		pthread_mutex_unlock(&p->mu);
+		if (run_job(p->in, j)) {
+			pthread_mutex_lock(&p->mu);
+			j->failed = 1;
+			p->stop = 1;
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+}
+
+static unsigned
+threads_for(unsigned asked, size_t njobs)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n = asked ? asked : (cpus > 0 ? (unsigned)cpus : 1);
+
+	if (n > MAX_JOBS)
+		n = MAX_JOBS;
+	if (n > njobs)
+		n = (unsigned)njobs;
+	return n ? n : 1;
+}
+
+int
+relc_copy_release(struct relc_copy_stats *stats, const struct relc_copy_in *in,
+		  struct relc_error *err)
+{
+	const struct relc_plan *plan = in->plan;
+	struct relc_strbuf lib = RELC_STRBUF_INIT, prefix = RELC_STRBUF_INIT;
+	pthread_t tids[MAX_JOBS];
+	struct pool p;
+	size_t i, k;
+	unsigned nthreads, started = 0;
+	int r = -1;
+
+	memset(stats, 0, sizeof(*stats));
+	memset(&p, 0, sizeof(p));
+	p.in = in;
+	RELC_CALLOC_ARRAY(p.jobs, plan->napps + 1);
+	if (plan->erts_src) {
+		p.jobs[p.njobs].reuse =
+		    reusable(in, plan->erts_dirname, plan->erts_dirname,
+			     plan->erts_fingerprint);
+		relc_error_init(&p.jobs[p.njobs++].err);
+	}
+	for (i = 0; i < plan->napps; i++) {
+		const struct relc_plan_app *pa = &plan->apps[i];
+
+		if (pa->how == RELC_PLAN_TARGET)
+			continue;
+		relc_strbuf_reset(&prefix);
+		relc_strbuf_addf(&prefix, "lib/%s", pa->dirname);
+		p.jobs[p.njobs].pa = pa;
+		p.jobs[p.njobs].reuse =
+		    pa->how == RELC_PLAN_COPY &&
+		    reusable(in, prefix.buf, pa->dirname, pa->fingerprint);
+		relc_error_init(&p.jobs[p.njobs++].err);
+	}
+	relc_strbuf_addstr(&lib, in->staging);
+	relc_path_append(&lib, "lib");
+	if (mkdir(lib.buf, 0755) < 0) {
+		relc_error_errno(err, "cannot create '%s'", lib.buf);
+		goto out;
+	}
+	nthreads = threads_for(in->jobs, p.njobs);
+	pthread_mutex_init(&p.mu, NULL);
+	if (nthreads > 1)
+		for (; started < nthreads - 1; started++)
+			if (pthread_create(&tids[started], NULL, worker, &p))
+				break;
+	worker(&p);
+	for (k = 0; k < started; k++)
+		pthread_join(tids[k], NULL);
+	pthread_mutex_destroy(&p.mu);
+	/* The first failure in plan order, whichever thread saw it first. */
+	for (i = 0; i < p.njobs; i++) {
+		stats->files += p.jobs[i].stats.files;
+		stats->bytes += p.jobs[i].stats.bytes;
+		stats->stripped += p.jobs[i].stats.stripped;
+		stats->reused += p.jobs[i].stats.reused;
+		if (p.jobs[i].failed && !relc_error_isset(err)) {
+			*err = p.jobs[i].err;
+			relc_error_init(&p.jobs[i].err);
+		}
+	}
+	r = relc_error_isset(err) ? -1 : 0;
+out:
+	for (i = 0; i < p.njobs; i++)
+		relc_error_release(&p.jobs[i].err);
+	free(p.jobs);
+	relc_strbuf_release(&lib);
+	relc_strbuf_release(&prefix);
+	return r;
+}
+
+int
+relc_copy_files(const struct relc_plan *plan, const char *root,
+		struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < plan->nfiles && !r; i++) {
+		const struct relc_plan_file *f = &plan->files[i];
+
+		relc_strbuf_reset(&path);
+		relc_strbuf_addstr(&path, root);
+		relc_path_append(&path, f->path);
+		relc_path_dirname(&dir, path.buf);
+		r = relc_fs_mkdirs(dir.buf, 0755, err) ||
+		    relc_fs_write_new(path.buf, f->data.buf, f->data.len,
+				      f->mode, 0, err);
+	}
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&dir);
+	return r ? -1 : 0;
+}

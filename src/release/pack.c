@@ -1,0 +1,82 @@
+/*
+ * pack.c: a release's archive (see pack.h).
+ */
+#include "relc/compat.h"
+#include "relc/pack.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "relc/archive.h"
+#include "relc/arena.h"
+#include "relc/error.h"
+#include "relc/fsutil.h"
+#include "relc/plan.h"
+
+/*
+ * May relc replace the file at dest?  Only if there is none, or it is an
+ * archive (what an earlier relc archive wrote), or it is empty.
+ */
+static int
+replaceable(const char *dest, struct relc_error *err)
+{
+	unsigned char head[512];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (lstat(dest, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return relc_error_errno(err, "cannot stat '%s'", dest);
+	}
+	if (!S_ISREG(st.st_mode))
+		return relc_error_set(err, RELC_EUSAGE,
+				      "'%s' is %s: relc writes an archive "
+				      "only over an archive",
+				      dest, relc_fs_type_name(st.st_mode));
+	if (!st.st_size)
+		return 0;
+	fd = open(dest, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return relc_error_errno(err, "cannot open '%s'", dest);
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+		return 0;
+	if (n >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f &&
+	    head[3] == 0xfd)
+		return 0;
+	if (n == (ssize_t)sizeof(head) && !memcmp(head + 257, "ustar", 5))
+		return 0;
+	return relc_error_set(
+	    err, RELC_EUSAGE,
+	    "'%s' exists and is not an archive: relc does not "
+	    "overwrite it",
+	    dest);
+}
+
+int
+relc_pack(struct relc_archive_manifest *m, const struct relc_plan *plan,
+	  const char *root, const char *dest,
+	  const struct relc_archive_opts *opts, struct relc_error *err)
+{
+	struct relc_arena arena;
+	const char **paths;
+	size_t n;
+	int r = -1;
+
+	relc_arena_init(&arena);
+	if (dest && replaceable(dest, err))
+		goto out;
+	relc_plan_archive_roots(plan, &paths, &n, &arena);
+	if (relc_archive_manifest(m, root, paths, n, plan->aliases,
+				  plan->naliases, err))
+		goto out;
+	r = dest ? relc_archive_write(m, dest, opts, err)
+		 : relc_archive_checksum(m, err);
+out:
+	relc_arena_release(&arena);
+	return r;
+}

@@ -1,0 +1,637 @@
+/*
+ * place.c: the output directory: its rules, the staging directory, what
+ * is carried over, the swap, and cleaning up after runs that died (see
+ * place.h).
+ */
+#include "relc/compat.h"
+#include "relc/place.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "relc/error.h"
+#include "relc/fsutil.h"
+#include "relc/path.h"
+#include "relc/strset.h"
+#include "relc/walk.h"
+#include "relc/xalloc.h"
+
+static void warn(struct relc_place *p, const char *fmt, ...) RELC_PRINTF(2, 3);
+
+static void
+warn(struct relc_place *p, const char *fmt, ...)
+{
+	struct relc_strbuf msg = RELC_STRBUF_INIT;
+	va_list ap;
+
+	if (!p->warn)
+		return;
+	va_start(ap, fmt);
+	relc_strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	p->warn(p->warn_ctx, msg.buf);
+	relc_strbuf_release(&msg);
+}
+
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* ---- cleaning up after runs that died ------------------------------------ */
+
+/*
+ * Holding the lock, every ".relc-*" entry in the parent is from a run
+ * that is gone: remove it.  (Such a run never moved anything out of the
+ * release it was replacing: what it carried over, it hard-linked.)
+ */
+static void
+sweep(struct relc_place *p)
+{
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_strbuf path = RELC_STRBUF_INIT;
+	char **names;
+	size_t n, i;
+
+	if (relc_fs_list_dir(&names, &n, p->parent.buf, 1, &err))
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (strncmp(names[i], ".relc-", 6))
+			continue;
+		relc_strbuf_reset(&path);
+		relc_strbuf_addstr(&path, p->parent.buf);
+		relc_path_append(&path, names[i]);
+		if (relc_walk_remove(path.buf, &err)) {
+			struct relc_strbuf msg = RELC_STRBUF_INIT;
+
+			relc_error_format(&msg, &err);
+			warn(p, "cannot remove what an earlier run left: %s",
+			     msg.buf);
+			relc_strbuf_release(&msg);
+			relc_error_release(&err);
+		}
+	}
+	relc_fs_free_names(names, n);
+out:
+	relc_error_release(&err);
+	relc_strbuf_release(&path);
+}
+
+int
+relc_place_open(struct relc_place *p, const char *out_dir,
+		void (*warn_fn)(void *ctx, const char *msg), void *warn_ctx,
+		struct relc_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->lock.fd = -1;
+	p->warn = warn_fn;
+	p->warn_ctx = warn_ctx;
+	if (relc_fs_abspath(&p->out, out_dir, err))
+		return -1;
+	if (!strcmp(p->out.buf, "/"))
+		return relc_error_set(err, RELC_ECONFIG,
+				      "the output directory cannot be '/'");
+	relc_path_dirname(&p->parent, p->out.buf);
+	if (relc_fs_mkdirs(p->parent.buf, 0755, err) ||
+	    relc_lock_dir(&p->lock, p->parent.buf, warn_fn, warn_ctx, err))
+		return -1;
+	sweep(p);
+	return 0;
+}
+
+/* ---- the rules ----------------------------------------------------------- */
+
+static int
+check_input(const char *out, const struct relc_place_input *in,
+	    struct relc_error *err)
+{
+	struct relc_strbuf real = RELC_STRBUF_INIT;
+	struct relc_error ignored = RELC_ERROR_INIT;
+	int r = 0;
+
+	if (relc_fs_abspath(&real, in->path, &ignored)) {
+		relc_error_release(&ignored);
+		relc_strbuf_release(&real);
+		return 0;
+	}
+	if ((in->rules & RELC_PLACE_NOT_OVER) &&
+	    relc_path_is_within(real.buf, out))
+		r = relc_error_set(
+		    err, RELC_ECONFIG,
+		    strcmp(real.buf, out)
+			? "the output directory '%s' holds %s ('%s'): a build "
+			  "would replace it"
+			: "the output directory '%s' is %s ('%s'): a build "
+			  "would replace it",
+		    out, in->what, real.buf);
+	else if ((in->rules & RELC_PLACE_NOT_IN) &&
+		 relc_path_is_within(out, real.buf))
+		r = relc_error_set(err, RELC_ECONFIG,
+				   "the output directory '%s' is inside %s "
+				   "('%s')",
+				   out, in->what, real.buf);
+	relc_strbuf_release(&real);
+	return r;
+}
+
+int
+relc_place_check_inputs(const char *out_dir,
+			const struct relc_place_input *inputs, size_t ninputs,
+			struct relc_error *err)
+{
+	struct relc_strbuf out = RELC_STRBUF_INIT;
+	size_t i;
+	int r = 0;
+
+	if (relc_fs_abspath(&out, out_dir, err))
+		return -1;
+	for (i = 0; i < ninputs && !r; i++)
+		r = check_input(out.buf, &inputs[i], err);
+	relc_strbuf_release(&out);
+	return r;
+}
+
+int
+relc_place_inspect(struct relc_place *p, int force, struct relc_error *err)
+{
+	struct stat st;
+	char **names = NULL;
+	size_t n = 0;
+	int r = -1, got;
+
+	if (lstat(p->out.buf, &st) < 0) {
+		if (errno != ENOENT)
+			return relc_error_errno(err, "cannot stat '%s'",
+						p->out.buf);
+		return 0;
+	}
+	p->exists = 1;
+	if (S_ISLNK(st.st_mode))
+		return relc_error_set(err, RELC_ECONFIG,
+				      "the output directory '%s' is a symbolic "
+				      "link; name the directory it leads to",
+				      p->out.buf);
+	if (!S_ISDIR(st.st_mode))
+		return relc_error_set(err, RELC_ECONFIG,
+				      "the output directory '%s' is %s, not a "
+				      "directory",
+				      p->out.buf,
+				      relc_fs_type_name(st.st_mode));
+	got = relc_stamp_read(&p->prev, p->out.buf, err);
+	if (got < 0) {
+		if (!force)
+			goto out;
+		relc_error_release(err);
+		got = 1;
+	}
+	if (got == 0) {
+		p->has_prev = 1;
+		r = 0;
+		goto out;
+	}
+	if (relc_fs_list_dir(&names, &n, p->out.buf, 0, err))
+		goto out;
+	if (n && !force) {
+		relc_error_set(err, RELC_ECONFIG,
+			       "the output directory '%s' exists and was not "
+			       "made by relc (it has no %s): remove it, choose "
+			       "another output_dir, or build into it with "
+			       "--force, which keeps what it holds",
+			       p->out.buf, RELC_STAMP_FILE);
+		goto out;
+	}
+	r = 0;
+out:
+	relc_fs_free_names(names, n);
+	return r;
+}
+
+/* ---- the new tree -------------------------------------------------------- */
+
+static int
+temp_dir(struct relc_place *p, struct relc_strbuf *out, const char *what,
+	 struct relc_error *err)
+{
+	struct relc_strbuf prefix = RELC_STRBUF_INIT;
+	int r;
+
+	relc_strbuf_addf(&prefix, ".relc-%ld-%s.", (long)getpid(), what);
+	r = relc_fs_mkdtemp(out, p->parent.buf, prefix.buf, err);
+	relc_strbuf_release(&prefix);
+	return r;
+}
+
+int
+relc_place_begin(struct relc_place *p, struct relc_error *err)
+{
+	return temp_dir(p, &p->staging, relc_path_basename(p->out.buf), err);
+}
+
+int
+relc_place_scratch(struct relc_place *p, const char **out, const char *what,
+		   struct relc_error *err)
+{
+	if (p->scratch.len)
+		RELC_BUG("one scratch directory per build");
+	if (temp_dir(p, &p->scratch, what, err))
+		return -1;
+	*out = p->scratch.buf;
+	return 0;
+}
+
+/* ---- carrying over ------------------------------------------------------- */
+
+/*
+ * What is in the previous release and not relc's goes into the new tree
+ * as hard links (so the previous release stays whole until the swap, and
+ * a file a running node holds open is the same file in both).  Where a
+ * link cannot be made, the entry is moved instead.  After the swap, what
+ * appeared in the old tree meanwhile is moved over too.
+ */
+struct carry {
+	struct relc_place *p;
+	struct relc_strset made; /* what the previous build wrote */
+	char **found;		 /* what is not relc's, release-relative */
+	size_t nfound, afound;
+	struct relc_error *err;
+};
+
+/*
+ * Find what is not relc's under OLD/rel (a directory).  An entry the new
+ * release has too is a conflict, unless both are directories (then their
+ * contents are looked at).
+ */
+static int
+find_carried(struct carry *c, const char *rel)
+{
+	struct relc_strbuf old = RELC_STRBUF_INIT, neu = RELC_STRBUF_INIT,
+			   child = RELC_STRBUF_INIT;
+	char **names = NULL;
+	size_t n = 0, i;
+	int r = -1;
+
+	relc_strbuf_addstr(&old, c->p->out.buf);
+	if (*rel)
+		relc_path_append(&old, rel);
+	if (relc_fs_list_dir(&names, &n, old.buf, 0, c->err))
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct stat so, sn;
+		int in_new;
+
+		relc_strbuf_reset(&child);
+		if (*rel)
+			relc_strbuf_addf(&child, "%s/", rel);
+		relc_strbuf_addstr(&child, names[i]);
+		if (!strcmp(child.buf, RELC_STAMP_DIR))
+			continue; /* relc's own */
+		relc_strbuf_reset(&old);
+		relc_strbuf_addstr(&old, c->p->out.buf);
+		relc_path_append(&old, child.buf);
+		relc_strbuf_reset(&neu);
+		relc_strbuf_addstr(&neu, c->p->staging.buf);
+		relc_path_append(&neu, child.buf);
+		if (lstat(old.buf, &so) < 0)
+			continue;
+		in_new = lstat(neu.buf, &sn) == 0;
+		if (relc_strset_has(&c->made, child.buf)) {
+			/* relc's: look inside its directories for others' */
+			if (S_ISDIR(so.st_mode) && find_carried(c, child.buf))
+				goto out;
+			continue;
+		}
+		if (in_new && S_ISDIR(so.st_mode) && S_ISDIR(sn.st_mode)) {
+			if (find_carried(c, child.buf))
+				goto out;
+			continue;
+		}
+		if (in_new) {
+			relc_error_set(c->err, RELC_ECONFIG,
+				       "'%s' was not made by relc, and the new "
+				       "release has a '%s' of its own: move it "
+				       "out of the way and build again",
+				       old.buf, child.buf);
+			goto out;
+		}
+		RELC_ALLOC_GROW(c->found, c->nfound + 1, c->afound);
+		c->found[c->nfound++] = relc_xstrdup(child.buf);
+	}
+	r = 0;
+out:
+	relc_fs_free_names(names, n);
+	relc_strbuf_release(&old);
+	relc_strbuf_release(&neu);
+	relc_strbuf_release(&child);
+	return r;
+}
+
+struct linker {
+	int dfd[66]; /* destination directories by depth */
+	struct relc_strbuf dst;
+	size_t dst_len;
+};
+
+static const char *
+link_dst(struct linker *l, const struct relc_walk_entry *e)
+{
+	relc_strbuf_setlen(&l->dst, l->dst_len);
+	if (*e->rel) {
+		relc_strbuf_addch(&l->dst, '/');
+		relc_strbuf_addstr(&l->dst, e->rel);
+	}
+	return l->dst.buf;
+}
+
+static int
+link_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
+{
+	struct linker *l = ctx;
+	int pfd = e->depth ? l->dfd[e->depth - 1] : AT_FDCWD;
+	const char *name = e->depth ? e->name : link_dst(l, e);
+
+	switch (e->kind) {
+	case RELC_WALK_DIR:
+		if (mkdirat(pfd, name, 0700) < 0)
+			return relc_error_errno(err, "cannot create '%s'",
+						link_dst(l, e));
+		l->dfd[e->depth] = openat(
+		    pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (l->dfd[e->depth] < 0)
+			return relc_error_errno(err, "cannot open '%s'",
+						link_dst(l, e));
+		return 0;
+	case RELC_WALK_DIR_POST:
+		(void)fchmod(l->dfd[e->depth], e->st->st_mode & 07777);
+		close(l->dfd[e->depth]);
+		l->dfd[e->depth] = -1;
+		return 0;
+	default:
+		if (linkat(e->dirfd, e->name, pfd, name, 0) == 0)
+			return 0;
+		if (errno != EPERM && errno != EMLINK && errno != EOPNOTSUPP &&
+		    errno != EXDEV)
+			return relc_error_errno(err, "cannot link '%s' to '%s'",
+						e->path, link_dst(l, e));
+		/* no hard link here: move it (see relc_place_commit) */
+		if (renameat(e->dirfd, e->name, pfd, name) < 0)
+			return relc_error_errno(err, "cannot move '%s' to '%s'",
+						e->path, link_dst(l, e));
+		return 0;
+	}
+}
+
+/* Hard-link the tree OLD/rel into NEW/rel. */
+static int
+link_tree(struct carry *c, const char *rel)
+{
+	static const struct relc_walk_opts opts = {
+	    RELC_WALK_POST | RELC_WALK_UNSTOPPABLE, NULL, 0, NULL, 0, 0};
+	struct relc_strbuf src = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
+	struct linker l;
+	size_t i;
+	int r;
+
+	memset(&l, 0, sizeof(l));
+	for (i = 0; i < RELC_ARRAY_SIZE(l.dfd); i++)
+		l.dfd[i] = -1;
+	relc_strbuf_addstr(&src, c->p->out.buf);
+	relc_path_append(&src, rel);
+	relc_strbuf_addstr(&l.dst, c->p->staging.buf);
+	relc_path_append(&l.dst, rel);
+	l.dst_len = l.dst.len;
+	relc_path_dirname(&dir, l.dst.buf);
+	r = 0;
+	if (!relc_fs_is_dir(dir.buf)) {
+		warn(c->p,
+		     "kept '%s', which relc did not make, in the new release, "
+		     "though its directory is no longer part of it",
+		     rel);
+		r = relc_fs_mkdirs(dir.buf, 0755, c->err);
+	}
+	if (!r)
+		r = relc_walk(src.buf, &opts, link_entry, &l, c->err) ? -1 : 0;
+	for (i = 0; i < RELC_ARRAY_SIZE(l.dfd); i++)
+		if (l.dfd[i] >= 0)
+			close(l.dfd[i]);
+	relc_strbuf_release(&src);
+	relc_strbuf_release(&dir);
+	relc_strbuf_release(&l.dst);
+	return r;
+}
+
+static void
+carry_release(struct carry *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nfound; i++)
+		free(c->found[i]);
+	free(c->found);
+	relc_strset_release(&c->made);
+}
+
+static int
+carry_over(struct relc_place *p, struct carry *c, struct relc_error *err)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->p = p;
+	c->err = err;
+	if (p->has_prev)
+		for (i = 0; i < p->prev.nentries; i++)
+			relc_strset_add(&c->made, p->prev.entries[i].path);
+	if (find_carried(c, ""))
+		return -1;
+	for (i = 0; i < c->nfound; i++)
+		if (link_tree(c, c->found[i]))
+			return -1;
+	return 0;
+}
+
+/*
+ * After the swap: move what appeared in the old tree's carried entries
+ * since they were linked (a log file opened just then) into the new one.
+ */
+static void
+move_late(const char *old, const char *neu)
+{
+	struct relc_error ignored = RELC_ERROR_INIT;
+	struct relc_strbuf a = RELC_STRBUF_INIT, b = RELC_STRBUF_INIT;
+	char **names;
+	size_t n, i;
+
+	if (relc_fs_list_dir(&names, &n, old, 1, &ignored))
+		goto out;
+	for (i = 0; i < n; i++) {
+		relc_strbuf_reset(&a);
+		relc_strbuf_addstr(&a, old);
+		relc_path_append(&a, names[i]);
+		relc_strbuf_reset(&b);
+		relc_strbuf_addstr(&b, neu);
+		relc_path_append(&b, names[i]);
+		if (!exists(b.buf))
+			(void)rename(a.buf, b.buf);
+		else if (relc_fs_is_dir(a.buf) && relc_fs_is_dir(b.buf))
+			move_late(a.buf, b.buf);
+	}
+	relc_fs_free_names(names, n);
+out:
+	relc_error_release(&ignored);
+	relc_strbuf_release(&a);
+	relc_strbuf_release(&b);
+}
+
+/* ---- the swap ------------------------------------------------------------ */
+
+static int
+fsync_dir(const char *dir, struct relc_error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return relc_error_errno(err, "cannot open '%s'", dir);
+	if (fsync(fd) < 0 && errno != EINVAL)
+		r = relc_error_errno(err, "cannot fsync '%s'", dir);
+	close(fd);
+	return r;
+}
+
+static int
+exchange(const char *a, const char *b)
+{
+#if defined(SYS_renameat2) && defined(__linux__)
+	/* RENAME_EXCHANGE is 2 in linux/fs.h. */
+	return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2);
+#else
+	(void)a;
+	(void)b;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Swap the staging tree in; the staging path then holds the old tree. */
+static int
+swap_in(struct relc_place *p, struct relc_error *err)
+{
+	struct relc_strbuf aside = RELC_STRBUF_INIT;
+	int r = -1;
+
+	if (!p->exists) {
+		if (rename(p->staging.buf, p->out.buf) < 0)
+			return relc_error_errno(err,
+						"cannot rename '%s' to '%s'",
+						p->staging.buf, p->out.buf);
+		relc_strbuf_reset(&p->staging);
+		return fsync_dir(p->parent.buf, err);
+	}
+	if (!exchange(p->staging.buf, p->out.buf))
+		return fsync_dir(p->parent.buf, err);
+	if (errno != ENOSYS && errno != EINVAL)
+		return relc_error_errno(err, "cannot exchange '%s' and '%s'",
+					p->staging.buf, p->out.buf);
+	/*
+	 * No atomic exchange on this file system: move the old tree aside
+	 * first (a run killed just then leaves no release in place; the old
+	 * one is in the .relc-* directory, which the next run removes).
+	 */
+	relc_strbuf_addf(&aside, "%s.old", p->staging.buf);
+	if (rename(p->out.buf, aside.buf) < 0) {
+		relc_error_errno(err, "cannot rename '%s' to '%s'", p->out.buf,
+				 aside.buf);
+		goto out;
+	}
+	if (rename(p->staging.buf, p->out.buf) < 0) {
+		relc_error_errno(err, "cannot rename '%s' to '%s'",
+				 p->staging.buf, p->out.buf);
+		(void)rename(aside.buf, p->out.buf);
+		goto out;
+	}
+	relc_strbuf_reset(&p->staging);
+	relc_strbuf_addstr(&p->staging, aside.buf);
+	r = fsync_dir(p->parent.buf, err);
+out:
+	relc_strbuf_release(&aside);
+	return r;
+}
+
+int
+relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
+		  struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, text = RELC_STRBUF_INIT,
+			   old = RELC_STRBUF_INIT, neu = RELC_STRBUF_INIT;
+	struct relc_error cleanup = RELC_ERROR_INIT;
+	struct carry c;
+	size_t i;
+	int r = -1;
+
+	memset(&c, 0, sizeof(c));
+	if (p->exists && carry_over(p, &c, err))
+		goto out;
+	relc_strbuf_addstr(&path, p->staging.buf);
+	relc_path_append(&path, RELC_STAMP_DIR);
+	if (relc_fs_mkdirs(path.buf, 0755, err))
+		goto out;
+	relc_path_append(&path, "stamp");
+	relc_stamp_format(&text, stamp);
+	if (relc_fs_write_new(path.buf, text.buf, text.len, 0644, 1, err) ||
+	    swap_in(p, err))
+		goto out;
+	/* The new release is in place: the rest is tidying up. */
+	r = 0;
+	for (i = 0; i < c.nfound && p->staging.len; i++) {
+		relc_strbuf_reset(&old);
+		relc_strbuf_addstr(&old, p->staging.buf);
+		relc_path_append(&old, c.found[i]);
+		relc_strbuf_reset(&neu);
+		relc_strbuf_addstr(&neu, p->out.buf);
+		relc_path_append(&neu, c.found[i]);
+		if (relc_fs_is_dir(old.buf) && relc_fs_is_dir(neu.buf))
+			move_late(old.buf, neu.buf);
+	}
+	if (p->staging.len && relc_walk_remove(p->staging.buf, &cleanup)) {
+		relc_strbuf_reset(&text);
+		relc_error_format(&text, &cleanup);
+		warn(p,
+		     "the release is built, but the previous one could not "
+		     "be removed (the next build tries again): %s",
+		     text.buf);
+	}
+	relc_strbuf_reset(&p->staging);
+out:
+	carry_release(&c);
+	relc_error_release(&cleanup);
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&text);
+	relc_strbuf_release(&old);
+	relc_strbuf_release(&neu);
+	return r;
+}
+
+void
+relc_place_close(struct relc_place *p)
+{
+	struct relc_error ignored = RELC_ERROR_INIT;
+
+	if (p->staging.len) {
+		relc_walk_remove(p->staging.buf, &ignored);
+		relc_error_release(&ignored);
+	}
+	if (p->scratch.len) {
+		relc_walk_remove(p->scratch.buf, &ignored);
+		relc_error_release(&ignored);
+	}
+	relc_lock_release(&p->lock);
+	relc_stamp_release(&p->prev);
+	relc_strbuf_release(&p->out);
+	relc_strbuf_release(&p->parent);
+	relc_strbuf_release(&p->staging);
+	relc_strbuf_release(&p->scratch);
+}

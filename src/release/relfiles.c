@@ -1,0 +1,454 @@
+/*
+ * relfiles.c: the contents of every file relc generates for a release:
+ * the .rel file, the boot scripts, sys.config and vm.args, start_erl.data
+ * and RELEASES, bin/NAME and the erl launcher.  It reads the project's
+ * config/ files and rel/templates/; it writes nothing (the plan holds the
+ * contents, the writer puts them on disk).
+ */
+#include "relc/compat.h"
+#include "relc/relfiles.h"
+
+#include <sys/stat.h>
+
+#include "relc/appfile.h"
+#include "relc/arena.h"
+#include "relc/config.h"
+#include "relc/error.h"
+#include "relc/etf.h"
+#include "relc/fsutil.h"
+#include "relc/graph.h"
+#include "relc/otp.h"
+#include "relc/path.h"
+#include "relc/plan.h"
+#include "relc/resolve.h"
+#include "relc/script.h"
+#include "relc/strbuf.h"
+#include "relc/template.h"
+#include "relc/term.h"
+
+#define MAX_SYS_CONFIG ((size_t)16 << 20)
+#define MAX_TEXT_FILE ((size_t)1 << 20)
+
+struct gen {
+	struct relc_plan *plan;
+	const struct relc_plan_in *in;
+	struct relc_arena *arena;
+	struct relc_error *err;
+	struct relc_strbuf reldir; /* "releases/VSN" */
+};
+
+static void
+add(struct gen *g, const char *dir, const char *name, struct relc_strbuf *data,
+    mode_t mode)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT;
+
+	relc_strbuf_addstr(&path, dir);
+	relc_path_append(&path, name);
+	relc_plan_add_file(g->plan, g->arena, path.buf, data, mode);
+	relc_strbuf_release(&path);
+}
+
+/* PROJECT/rel, without a "./" in front when PROJECT is ".". */
+static void
+project_path(const struct gen *g, struct relc_strbuf *sb, const char *rel)
+{
+	relc_path_resolve(sb, g->in->project, rel);
+}
+
+/* The OTP applications the release expects the target to have. */
+static void
+otp_app_list(const struct gen *g, struct relc_strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < g->plan->napps; i++) {
+		const struct relc_plan_app *pa = &g->plan->apps[i];
+
+		if (pa->how != RELC_PLAN_TARGET)
+			continue;
+		relc_strbuf_addf(out, "%s%s-%s", out->len ? " " : "",
+				 pa->app->name, pa->app->vsn);
+	}
+}
+
+/*
+ * Render template `name`: the project's rel/templates/NAME when there is
+ * one, else relc's own.
+ */
+static int
+render(struct gen *g, struct relc_strbuf *out, const char *name)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, text = RELC_STRBUF_INIT,
+			   otp_apps = RELC_STRBUF_INIT, rel = RELC_STRBUF_INIT;
+	const struct relc_embedded *builtin;
+	int got, r = -1;
+
+	relc_strbuf_addstr(&rel, "rel/templates/");
+	relc_strbuf_addstr(&rel, name);
+	project_path(g, &path, rel.buf);
+	got = relc_fs_read_file(&text, path.buf, MAX_TEXT_FILE, 1, g->err);
+	if (got < 0)
+		goto out;
+	if (got == 1) {
+		builtin = relc_template_find(name);
+		if (!builtin) {
+			relc_error_set(g->err, RELC_EINTERNAL,
+				       "relc has no template '%s'", name);
+			goto out;
+		}
+		relc_strbuf_reset(&text);
+		relc_strbuf_add(&text, builtin->data, builtin->size);
+		relc_strbuf_reset(&path);
+		relc_strbuf_addf(&path, "templates/%s", name);
+	}
+	otp_app_list(g, &otp_apps);
+	{
+		const struct relc_tvar vars[] = {
+		    {"release_name", g->plan->name},
+		    {"release_vsn", g->plan->vsn},
+		    {"erts_vsn", g->plan->erts_vsn},
+		    {"include_erts", g->plan->erts_src ? "true" : "false"},
+		    {"otp_apps", otp_apps.buf},
+		    {"relc_version", g->in->relc_version},
+		};
+
+		relc_strbuf_reset(out);
+		r = relc_template_render(out, text.buf, text.len, vars,
+					 RELC_ARRAY_SIZE(vars), path.buf,
+					 g->err);
+	}
+out:
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&text);
+	relc_strbuf_release(&otp_apps);
+	relc_strbuf_release(&rel);
+	return r;
+}
+
+static unsigned
+script_flags(const struct gen *g)
+{
+	return RELC_SCRIPT_NO_DOT_ERLANG |
+	       (g->plan->erts_src ? 0 : RELC_SCRIPT_RELEASE_LIB);
+}
+
+static int
+script(struct gen *g, const char *name, const struct relc_term *t,
+       int with_text)
+{
+	struct relc_strbuf data = RELC_STRBUF_INIT, file = RELC_STRBUF_INIT;
+	int r = -1;
+
+	if (with_text) {
+		relc_script_format(&data, t);
+		relc_strbuf_addf(&file, "%s.script", name);
+		add(g, g->reldir.buf, file.buf, &data, 0644);
+	}
+	relc_strbuf_reset(&file);
+	if (relc_etf_encode(&data, t, g->in->otp->major, g->err))
+		goto out;
+	relc_strbuf_addf(&file, "%s.boot", name);
+	add(g, g->reldir.buf, file.buf, &data, 0644);
+	r = 0;
+out:
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&file);
+	return r;
+}
+
+/*
+ * start: the release.  start_clean: the same applications, loaded but not
+ * started (kernel and stdlib run), for `eval` and maintenance.
+ * no_dot_erlang: kernel and stdlib only, for the helper nodes of
+ * bin/NAME.  None of the three runs $HOME/.erlang.
+ */
+static int
+boot_files(struct gen *g)
+{
+	const struct relc_plan_in *in = g->in;
+	const struct relc_relspec *spec = in->spec;
+	struct relc_bootapp *clean, *mboot;
+	struct relc_relspec minimal = *spec;
+	struct relc_relapp base[2];
+	const struct relc_term *t;
+	size_t i, nm = 0, nmboot;
+	unsigned flags = script_flags(g);
+
+	if (relc_script_build(&t, spec->name, spec->vsn, in->boot, in->nboot,
+			      in->otp, flags, g->arena, g->err) ||
+	    script(g, "start", t, 1))
+		return -1;
+
+	clean = relc_arena_array(g->arena, in->nboot, sizeof(*clean));
+	for (i = 0; i < in->nboot; i++) {
+		clean[i] = in->boot[i];
+		if (strcmp(clean[i].app->name, "kernel") &&
+		    strcmp(clean[i].app->name, "stdlib") &&
+		    clean[i].type != RELC_NONE)
+			clean[i].type = RELC_LOAD;
+	}
+	if (relc_script_build(&t, spec->name, spec->vsn, clean, in->nboot,
+			      in->otp, flags, g->arena, g->err) ||
+	    script(g, "start_clean", t, 0))
+		return -1;
+
+	for (i = 0; i < spec->napps && nm < 2; i++)
+		if (!strcmp(spec->apps[i].app->name, "kernel") ||
+		    !strcmp(spec->apps[i].app->name, "stdlib"))
+			base[nm++] = spec->apps[i];
+	minimal.apps = base;
+	minimal.napps = nm;
+	if (relc_graph_sort(&mboot, &nmboot, &minimal, g->arena, g->err) ||
+	    relc_script_build(&t, spec->name, spec->vsn, mboot, nmboot, in->otp,
+			      flags, g->arena, g->err))
+		return -1;
+	return script(g, "no_dot_erlang", t, 0);
+}
+
+/*
+ * The project's config/sys.config, checked to be one list, or "[]."; and
+ * its config/vm.args, or the default one.
+ */
+static int
+config_files(struct gen *g)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT;
+	const struct relc_term **terms;
+	size_t n;
+	int r = -1, got;
+
+	project_path(g, &path, "config/sys.config");
+	got = relc_fs_read_file(&data, path.buf, MAX_SYS_CONFIG, 1, g->err);
+	if (got < 0)
+		goto out;
+	if (got == 0) {
+		if (relc_term_parse(&terms, &n, data.buf, data.len, 0, g->arena,
+				    g->err)) {
+			relc_error_set_path(g->err, path.buf);
+			goto out;
+		}
+		if (n != 1 || !relc_term_is_list(terms[0])) {
+			relc_error_at(g->err, RELC_ECONFIG, path.buf,
+				      n ? terms[n > 1]->line : 0,
+				      n ? terms[n > 1]->col : 0,
+				      "sys.config must hold one term: a list "
+				      "of {Application, [{Key, Value}]}");
+			goto out;
+		}
+	} else {
+		relc_strbuf_reset(&data);
+		relc_strbuf_addstr(&data, "[].\n");
+	}
+	add(g, g->reldir.buf, "sys.config", &data, 0644);
+
+	project_path(g, &path, "config/vm.args");
+	got = relc_fs_read_file(&data, path.buf, MAX_TEXT_FILE, 1, g->err);
+	if (got < 0)
+		goto out;
+	if (got == 1 && render(g, &data, "vm.args"))
+		goto out;
+	add(g, g->reldir.buf, "vm.args", &data, 0644);
+	r = 0;
+out:
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&data);
+	return r;
+}
+
+/*
+ * releases/RELEASES, as release_handler reads it, with lib paths relative
+ * to the release root (the node runs there).  Only a release that carries
+ * its own ERTS and OTP applications can be upgraded, so only it has one.
+ */
+static void
+releases_file(struct gen *g)
+{
+	const struct relc_relspec *spec = g->in->spec;
+	const struct relc_term **apps, *rel;
+	struct relc_strbuf data = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
+	struct relc_arena *a = g->arena;
+	size_t i;
+
+	apps = relc_arena_array(a, spec->napps, sizeof(*apps));
+	for (i = 0; i < spec->napps; i++) {
+		const struct relc_app *app = spec->apps[i].app;
+
+		relc_strbuf_reset(&dir);
+		relc_strbuf_addf(&dir, "./lib/%s-%s", app->name, app->vsn);
+		apps[i] = relc_term_tuplev(a, 3, relc_term_atom(a, app->name),
+					   relc_term_string(a, app->vsn),
+					   relc_term_string(a, dir.buf));
+	}
+	rel = relc_term_tuplev(
+	    a, 6, relc_term_atom(a, "release"), relc_term_string(a, spec->name),
+	    relc_term_string(a, spec->vsn), relc_term_string(a, spec->erts_vsn),
+	    relc_term_list(a, spec->napps, apps),
+	    relc_term_atom(a, "permanent"));
+	relc_script_format(&data, relc_term_list(a, 1, &rel));
+	add(g, "releases", "RELEASES", &data, 0644);
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&dir);
+}
+
+int
+relc_relfiles_list(struct relc_plan *plan, struct relc_arena *arena,
+		   struct relc_error *err)
+{
+	struct relc_strbuf dir = RELC_STRBUF_INIT, path = RELC_STRBUF_INIT,
+			   empty = RELC_STRBUF_INIT;
+	static const char *const in_reldir[] = {
+	    "%s.rel",		"start.script",	      "start.boot",
+	    "start_clean.boot", "no_dot_erlang.boot", "sys.config",
+	    "vm.args",
+	};
+	size_t i;
+	int r = -1;
+
+	relc_strbuf_addstr(&dir, "releases");
+	if (relc_path_push(&dir, plan->vsn, "release version", err))
+		goto out;
+	for (i = 0; i < RELC_ARRAY_SIZE(in_reldir); i++) {
+		relc_strbuf_reset(&path);
+		relc_strbuf_addf(&path, "%s/", dir.buf);
+		if (i == 0)
+			relc_strbuf_addf(&path, "%s.rel", plan->name);
+		else
+			relc_strbuf_addstr(&path, in_reldir[i]);
+		relc_plan_add_file(plan, arena, path.buf, &empty, 0644);
+	}
+	relc_plan_add_file(plan, arena, "releases/start_erl.data", &empty,
+			   0644);
+	if (plan->erts_src) {
+		relc_plan_add_file(plan, arena, "releases/RELEASES", &empty,
+				   0644);
+		relc_strbuf_reset(&path);
+		relc_strbuf_addf(&path, "%s/bin/erl", plan->erts_dirname);
+		relc_plan_add_file(plan, arena, path.buf, &empty, 0755);
+	}
+	relc_strbuf_reset(&path);
+	relc_strbuf_addstr(&path, "bin");
+	if (relc_path_push(&path, plan->name, "release name", err))
+		goto out;
+	relc_plan_add_file(plan, arena, path.buf, &empty, 0755);
+	r = 0;
+out:
+	relc_strbuf_release(&dir);
+	relc_strbuf_release(&path);
+	return r;
+}
+
+/* "PATH SIZE MTIME INODE", or "PATH -" when there is none. */
+static void
+describe_file(struct relc_strbuf *out, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		relc_strbuf_addf(out, "input %s -\n", path);
+	else
+		relc_strbuf_addf(
+		    out, "input %s %jd %jd.%09ld %ju\n", path,
+		    (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
+		    (long)st.st_mtim.tv_nsec, (uintmax_t)st.st_ino);
+}
+
+void
+relc_relfiles_inputs(struct relc_strbuf *out, const struct relc_plan_in *in)
+{
+	static const char *const project_files[] = {
+	    "config/sys.config", "config/vm.args",	  "rel/templates/bin",
+	    "rel/templates/erl", "rel/templates/vm.args",
+	};
+	struct relc_strbuf path = RELC_STRBUF_INIT;
+	size_t i, k;
+
+	relc_strbuf_addf(out, "otp %s %s %s %u\n", in->otp->root,
+			 in->otp->version, in->otp->erts_vsn, in->otp->major);
+	for (i = 0; i < in->spec->napps; i++) {
+		const struct relc_relapp *ra = &in->spec->apps[i];
+
+		relc_strbuf_addf(out, "rel %s %s %s %d", ra->app->name,
+				 ra->app->vsn, relc_start_type_name(ra->type),
+				 ra->has_incl);
+		for (k = 0; k < ra->incl.n; k++)
+			relc_strbuf_addf(out, " %s", ra->incl.v[k]);
+		relc_strbuf_addch(out, '\n');
+		describe_file(out, ra->app->path);
+	}
+	for (i = 0; i < in->nboot; i++)
+		relc_strbuf_addf(out, "boot %s %s\n", in->boot[i].app->name,
+				 relc_start_type_name(in->boot[i].type));
+	for (i = 0; i < RELC_ARRAY_SIZE(project_files); i++) {
+		relc_path_resolve(&path, in->project, project_files[i]);
+		describe_file(out, path.buf);
+	}
+	relc_strbuf_release(&path);
+}
+
+int
+relc_relfiles_render(struct relc_plan *plan, const struct relc_plan_in *in,
+		     struct relc_arena *arena, struct relc_error *err)
+{
+	struct gen g;
+	struct relc_strbuf data = RELC_STRBUF_INIT, name = RELC_STRBUF_INIT;
+	size_t keep = plan->nfiles, i;
+	int r = -1;
+
+	/* Made afresh, then put in the places relc_relfiles_list made. */
+	g.plan = plan;
+	g.in = in;
+	g.arena = arena;
+	g.err = err;
+	relc_strbuf_init(&g.reldir, 0);
+	relc_strbuf_addstr(&g.reldir, "releases");
+	if (relc_path_push(&g.reldir, plan->vsn, "release version", err))
+		goto out;
+
+	relc_script_format(&data, relc_relspec_term(in->spec, arena));
+	relc_strbuf_addf(&name, "%s.rel", plan->name);
+	add(&g, g.reldir.buf, name.buf, &data, 0644);
+	if (boot_files(&g) || config_files(&g))
+		goto out;
+	relc_strbuf_reset(&data);
+	relc_strbuf_addf(&data, "%s %s", plan->erts_vsn, plan->vsn);
+	add(&g, "releases", "start_erl.data", &data, 0644);
+	if (plan->erts_src) {
+		releases_file(&g);
+		relc_strbuf_reset(&name);
+		relc_strbuf_addf(&name, "%s/bin", plan->erts_dirname);
+		if (render(&g, &data, "erl"))
+			goto out;
+		add(&g, name.buf, "erl", &data, 0755);
+	}
+	if (render(&g, &data, "bin"))
+		goto out;
+	add(&g, "bin", plan->name, &data, 0755);
+	/* Each made file replaces the listed one of its path. */
+	for (i = keep; i < plan->nfiles; i++) {
+		struct relc_plan_file *f = &plan->files[i];
+		struct relc_plan_file *slot =
+		    (struct relc_plan_file *)relc_plan_file(plan, f->path);
+
+		if (slot == f || (size_t)(slot - plan->files) >= keep)
+			RELC_BUG("'%s' was not listed", f->path);
+		relc_strbuf_release(&slot->data);
+		slot->data = f->data;
+		slot->mode = f->mode;
+	}
+	if (plan->nfiles - keep != keep)
+		RELC_BUG("%zu files listed, %zu made", keep,
+			 plan->nfiles - keep);
+	plan->nfiles = keep;
+	r = 0;
+out:
+	if (r) {
+		for (i = keep; i < plan->nfiles; i++)
+			relc_strbuf_release(&plan->files[i].data);
+		plan->nfiles = keep;
+	}
+	relc_strbuf_release(&g.reldir);
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&name);
+	return r;
+}

@@ -1,0 +1,359 @@
+/*
+ * walk.c: the tree walk (see walk.h).
+ */
+#include "relc/compat.h"
+#include "relc/walk.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "relc/error.h"
+#include "relc/fsutil.h"
+#include "relc/interrupt.h"
+#include "relc/strbuf.h"
+#include "relc/xalloc.h"
+
+#define MAX_DEPTH 64
+
+struct walker {
+	const struct relc_walk_opts *o;
+	relc_walk_fn fn;
+	void *ctx;
+	struct relc_error *err;
+	struct relc_strbuf path; /* root "/" rel */
+	size_t root_len;
+	dev_t devs[MAX_DEPTH + 1];
+	ino_t inos[MAX_DEPTH + 1];
+	size_t entries;
+	uint64_t bytes;
+};
+
+static const char *
+rel_of(const struct walker *w)
+{
+	return w->path.len > w->root_len ? w->path.buf + w->root_len + 1 : "";
+}
+
+/* readlink into sb, however long the target. */
+static int
+read_link(struct relc_strbuf *sb, int dirfd, const char *name, size_t hint)
+{
+	size_t size = hint + 1 < 64 ? 64 : hint + 1;
+
+	for (;;) {
+		ssize_t n;
+
+		relc_strbuf_reset(sb);
+		relc_strbuf_grow(sb, size);
+		n = readlinkat(dirfd, name, sb->buf, size);
+		if (n < 0)
+			return -1;
+		if ((size_t)n < size) {
+			relc_strbuf_setlen(sb, (size_t)n);
+			return 0;
+		}
+		size = relc_st_mult(size, 2);
+	}
+}
+
+/* Why following a link failed: it dangles, it loops, or something else. */
+static int
+link_error(struct walker *w, int dirfd, const char *name)
+{
+	struct relc_strbuf target = RELC_STRBUF_INIT;
+	int saved = errno, r;
+
+	if (read_link(&target, dirfd, name, 0) < 0) {
+		errno = saved;
+		return relc_error_errno(w->err, "cannot follow '%s'",
+					w->path.buf);
+	}
+	if (saved == ELOOP)
+		r = relc_error_set(w->err, RELC_EAPP,
+				   "'%s' is a symbolic link loop (-> %s)",
+				   w->path.buf, target.buf);
+	else if (saved == ENOENT || saved == ENOTDIR)
+		r = relc_error_set(w->err, RELC_EAPP,
+				   "'%s' is a dangling symbolic link (-> %s)",
+				   w->path.buf, target.buf);
+	else {
+		errno = saved;
+		r = relc_error_errno(w->err, "cannot follow '%s' (-> %s)",
+				     w->path.buf, target.buf);
+	}
+	relc_strbuf_release(&target);
+	return r;
+}
+
+/* Is the open fd (reached through a link) inside w->o->inside? */
+static int
+check_inside(struct walker *w, int fd, int dirfd, const char *name)
+{
+	struct relc_strbuf proc = RELC_STRBUF_INIT, real = RELC_STRBUF_INIT,
+			   target = RELC_STRBUF_INIT;
+	const char *in = w->o->inside;
+	size_t len = strlen(in);
+	int r = 0;
+
+	relc_strbuf_addf(&proc, "/proc/self/fd/%d", fd);
+	if (read_link(&real, AT_FDCWD, proc.buf, 256) < 0 &&
+	    relc_fs_realpath(&real, w->path.buf, w->err))
+		goto out;
+	if (!strncmp(real.buf, in, len) &&
+	    (real.buf[len] == '/' || real.buf[len] == '\0' ||
+	     (len == 1 && in[0] == '/')))
+		goto out;
+	if (w->o->allow_outside) {
+		r = 1;
+		goto out;
+	}
+	if (read_link(&target, dirfd, name, 0) < 0)
+		relc_strbuf_addstr(&target, "?");
+	r = relc_error_set(w->err, RELC_EAPP,
+			   "'%s' is a symbolic link (-> %s) that leads out of "
+			   "'%s' to '%s'%s%s",
+			   w->path.buf, target.buf, in, real.buf,
+			   w->o->outside_hint ? "; " : "",
+			   w->o->outside_hint ? w->o->outside_hint : "");
+out:
+	relc_strbuf_release(&proc);
+	relc_strbuf_release(&real);
+	relc_strbuf_release(&target);
+	return r;
+}
+
+static int
+count(struct walker *w, const struct stat *st)
+{
+	const struct relc_walk_opts *o = w->o;
+
+	w->entries++;
+	if (S_ISREG(st->st_mode))
+		w->bytes += (uint64_t)st->st_size;
+	if (o->max_entries && w->entries > o->max_entries)
+		return relc_error_set(w->err, RELC_EAPP,
+				      "'%s': more than %zu files and "
+				      "directories (does a symbolic link lead "
+				      "somewhere unexpected?)",
+				      w->path.buf, o->max_entries);
+	if (o->max_bytes && w->bytes > o->max_bytes)
+		return relc_error_set(w->err, RELC_EAPP,
+				      "'%s': more than %ju bytes (does a "
+				      "symbolic link lead somewhere "
+				      "unexpected?)",
+				      w->path.buf, (uintmax_t)o->max_bytes);
+	return 0;
+}
+
+static int visit(struct walker *w, int dirfd, const char *name, unsigned depth,
+		 int via_link);
+
+static int
+walk_dir(struct walker *w, struct relc_walk_entry *e, int fd)
+{
+	char **names = NULL;
+	size_t n = 0, i, k, len = w->path.len;
+	int r;
+
+	for (k = 0; k < e->depth; k++)
+		if (w->devs[k] == e->st->st_dev && w->inos[k] == e->st->st_ino)
+			return relc_error_set(w->err, RELC_EAPP,
+					      "'%s' leads back to a directory "
+					      "it is in (a symbolic link loop)",
+					      w->path.buf);
+	if (e->depth >= MAX_DEPTH)
+		return relc_error_set(w->err, RELC_EAPP,
+				      "'%s' is nested more than %d directories "
+				      "deep",
+				      w->path.buf, MAX_DEPTH);
+	w->devs[e->depth] = e->st->st_dev;
+	w->inos[e->depth] = e->st->st_ino;
+	if ((w->o->flags & RELC_WALK_WRITABLE) &&
+	    (e->st->st_mode & 0700) != 0700)
+		(void)fchmod(fd, (e->st->st_mode & 07777) | 0700);
+	e->kind = RELC_WALK_DIR;
+	e->fd = fd;
+	r = w->fn(e, w->ctx, w->err);
+	if (r == RELC_WALK_SKIP)
+		return 0;
+	if (r)
+		return -1;
+	if (relc_fs_list_dirfd(&names, &n, fd, w->path.buf, w->err))
+		return -1;
+	for (i = 0; i < n && !r; i++) {
+		relc_strbuf_setlen(&w->path, len);
+		relc_strbuf_addch(&w->path, '/');
+		relc_strbuf_addstr(&w->path, names[i]);
+		r = visit(w, fd, names[i], e->depth + 1, e->via_link);
+	}
+	relc_strbuf_setlen(&w->path, len);
+	relc_fs_free_names(names, n);
+	if (r)
+		return -1;
+	if (!(w->o->flags & RELC_WALK_POST))
+		return 0;
+	e->kind = RELC_WALK_DIR_POST;
+	e->rel = rel_of(w);
+	return w->fn(e, w->ctx, w->err) ? -1 : 0;
+}
+
+static int
+visit(struct walker *w, int dirfd, const char *name, unsigned depth,
+      int via_link)
+{
+	const struct relc_walk_opts *o = w->o;
+	struct relc_strbuf target = RELC_STRBUF_INIT;
+	struct relc_walk_entry e;
+	struct stat st;
+	int fd = -1, r = -1, followed = 0;
+
+	if (!(o->flags & RELC_WALK_UNSTOPPABLE) && relc_interrupt_check(w->err))
+		return -1;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (depth && errno == ENOENT)
+			return 0; /* gone since the directory was read */
+		if (!depth && errno == ENOENT &&
+		    (o->flags & RELC_WALK_MISSING_OK))
+			return 1;
+		return relc_error_errno(w->err, "cannot stat '%s'",
+					w->path.buf);
+	}
+	if (S_ISLNK(st.st_mode) && (o->flags & RELC_WALK_FOLLOW)) {
+		if (fstatat(dirfd, name, &st, 0) < 0) {
+			if (!depth && errno == ENOENT &&
+			    (o->flags & RELC_WALK_MISSING_OK))
+				return 1;
+			return link_error(w, dirfd, name);
+		}
+		followed = 1;
+		via_link = 1;
+	}
+	memset(&e, 0, sizeof(e));
+	e.dirfd = dirfd;
+	e.name = name;
+	e.path = w->path.buf;
+	e.rel = rel_of(w);
+	e.depth = depth;
+	e.st = &st;
+	e.fd = -1;
+	e.via_link = via_link;
+	if (depth == 1 && S_ISDIR(st.st_mode) && (o->flags & RELC_WALK_FLAT))
+		return 0;
+	if (count(w, &st))
+		return -1;
+
+	if (S_ISDIR(st.st_mode) ||
+	    (S_ISREG(st.st_mode) &&
+	     (followed || (o->flags & RELC_WALK_OPEN_FILES)))) {
+		int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+		struct stat now;
+
+		if (S_ISDIR(st.st_mode))
+			flags |= O_DIRECTORY;
+		if (!followed)
+			flags |= O_NOFOLLOW;
+		fd = openat(dirfd, name, flags);
+		if (fd < 0) {
+			if (followed && (errno == ENOENT || errno == ELOOP))
+				return link_error(w, dirfd, name);
+			return relc_error_errno(w->err, "cannot open '%s'",
+						w->path.buf);
+		}
+		/* What is open must be what was looked at. */
+		if (fstat(fd, &now) < 0 || now.st_ino != st.st_ino ||
+		    now.st_dev != st.st_dev) {
+			relc_error_set(w->err, RELC_EIO,
+				       "'%s' changed while relc was reading it",
+				       w->path.buf);
+			goto out;
+		}
+		if (S_ISREG(st.st_mode) && fcntl(fd, F_SETFL, 0) < 0) {
+			relc_error_errno(w->err, "cannot use '%s'",
+					 w->path.buf);
+			goto out;
+		}
+		if (followed && o->inside) {
+			int outside = check_inside(w, fd, dirfd, name);
+
+			if (outside < 0)
+				goto out;
+		}
+	}
+	if (S_ISDIR(st.st_mode)) {
+		r = walk_dir(w, &e, fd);
+	} else {
+		if (S_ISREG(st.st_mode)) {
+			e.kind = RELC_WALK_FILE;
+			if (o->flags & RELC_WALK_OPEN_FILES)
+				e.fd = fd;
+		} else if (S_ISLNK(st.st_mode)) {
+			e.kind = RELC_WALK_LINK;
+			if (read_link(&target, dirfd, name,
+				      (size_t)st.st_size) < 0) {
+				relc_error_errno(w->err,
+						 "cannot read the link "
+						 "'%s'",
+						 w->path.buf);
+				goto out;
+			}
+			e.target = target.buf;
+		} else {
+			e.kind = RELC_WALK_OTHER;
+		}
+		r = w->fn(&e, w->ctx, w->err) ? -1 : 0;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	relc_strbuf_release(&target);
+	return r;
+}
+
+int
+relc_walk(const char *root, const struct relc_walk_opts *opts, relc_walk_fn fn,
+	  void *ctx, struct relc_error *err)
+{
+	struct walker w;
+	int r;
+
+	memset(&w, 0, sizeof(w));
+	w.o = opts;
+	w.fn = fn;
+	w.ctx = ctx;
+	w.err = err;
+	relc_strbuf_addstr(&w.path, root);
+	w.root_len = w.path.len;
+	r = visit(&w, AT_FDCWD, root, 0, 0);
+	relc_strbuf_release(&w.path);
+	return r;
+}
+
+static int
+remove_one(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
+{
+	(void)ctx;
+	if (e->kind == RELC_WALK_DIR)
+		return 0;
+	if (unlinkat(e->dirfd, e->name,
+		     e->kind == RELC_WALK_DIR_POST ? AT_REMOVEDIR : 0) < 0 &&
+	    errno != ENOENT)
+		return relc_error_errno(err, "cannot remove '%s'", e->path);
+	return 0;
+}
+
+int
+relc_walk_remove(const char *path, struct relc_error *err)
+{
+	static const struct relc_walk_opts opts = {
+	    RELC_WALK_POST | RELC_WALK_MISSING_OK | RELC_WALK_WRITABLE |
+		RELC_WALK_UNSTOPPABLE,
+	    NULL,
+	    0,
+	    NULL,
+	    0,
+	    0};
+	int r = relc_walk(path, &opts, remove_one, NULL, err);
+
+	return r < 0 ? -1 : 0;
+}
