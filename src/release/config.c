@@ -28,11 +28,21 @@ relc_start_type_name(enum relc_start_type type)
 	return start_types[type == RELC_START_DEFAULT ? RELC_PERMANENT : type];
 }
 
+/* A release's own keys; its settings follow them in its key list. */
+static const char *const release_own_keys[] = {
+    "version",
+    "applications",
+};
+
 struct ctx {
 	const char *path;
 	yaml_document_t *doc;
 	struct relc_arena *arena;
 	struct relc_error *err;
+	/* the keys of an environment and of a release, from the tables */
+	const char *setting_keys[RELC_S__COUNT];
+	const char
+	    *release_keys[RELC_ARRAY_SIZE(release_own_keys) + RELC_S__COUNT];
 };
 
 static int node_error(struct ctx *c, const yaml_node_t *node, const char *fmt,
@@ -252,22 +262,152 @@ walk_mapping(struct ctx *c, const yaml_node_t *map, const char *what,
 
 /* ---- settings ------------------------------------------------------------ */
 
-static const char *const setting_keys[RELC_S__COUNT] = {
-    [RELC_S_INCLUDE_ERTS] = "include_erts",
-    [RELC_S_INCLUDE_SRC] = "include_src",
-    [RELC_S_STRIP_BEAMS] = "strip_beams",
-    [RELC_S_DEV_MODE] = "dev_mode",
-    [RELC_S_OUTPUT_DIR] = "output_dir",
-    [RELC_S_LIB_DIRS] = "lib_dirs",
-    [RELC_S_ELIXIR_ROOT] = "elixir_root",
+/*
+ * What a setting's fields hold: `value` and `extra` are offsets into
+ * struct relc_settings.
+ */
+enum setting_type {
+	SETTING_BOOL,  /* an int at value */
+	SETTING_PATH,  /* a const char * at value, NULL when unset */
+	SETTING_PATHS, /* a const char ** at value, its size_t count at extra */
+	SETTING_ERTS,  /* true, false or a path: an int at value, the path (or
+			* NULL) as a const char * at extra */
 };
+
+/*
+ * The settings a release or an environment may give, indexed by
+ * relc_setting_id.  Parsing, merging, the defaults, the release's keys,
+ * relc_settings_describe() and the docs test are all driven by it.
+ */
+struct setting {
+	const char *key;
+	enum setting_type type;
+	size_t value; /* offsetof the value (see enum setting_type) */
+	size_t extra; /* offsetof the second field, if the type has one */
+	int def;      /* the default of SETTING_BOOL and SETTING_ERTS */
+	const char *doc;
+};
+
+#define AT(field) offsetof(struct relc_settings, field)
+
+static const struct setting setting_table[RELC_S__COUNT] = {
+    [RELC_S_INCLUDE_ERTS] = {"include_erts", SETTING_ERTS, AT(include_erts),
+			     AT(erts_path), 1,
+			     "put a runtime in the release; a path names the "
+			     "OTP installation to take it from"},
+    [RELC_S_INCLUDE_SRC] = {"include_src", SETTING_BOOL, AT(include_src), 0, 0,
+			    "copy src/ and include/ of each application"},
+    [RELC_S_STRIP_BEAMS] = {"strip_beams", SETTING_BOOL, AT(strip_beams), 0, 1,
+			    "strip BEAM files to the chunks that run (and "
+			    "Attr)"},
+    [RELC_S_DEV_MODE] = {"dev_mode", SETTING_BOOL, AT(dev_mode), 0, 0,
+			 "a development release (relc archive refuses it)"},
+    [RELC_S_OUTPUT_DIR] = {"output_dir", SETTING_PATH, AT(output_dir), 0, 0,
+			   "where the release is written (default "
+			   "_build/ENV/rel/NAME)"},
+    [RELC_S_LIB_DIRS] = {"lib_dirs", SETTING_PATHS, AT(lib_dirs), AT(nlib_dirs),
+			 0, "more places to find applications, searched first"},
+    [RELC_S_ELIXIR_ROOT] = {"elixir_root", SETTING_PATH, AT(elixir_root), 0, 0,
+			    "the Elixir installation (default: the elixir on "
+			    "PATH)"},
+    [RELC_S_FOLLOW_EXTERNAL_LINKS] = {"follow_external_links", SETTING_BOOL,
+				      AT(follow_external_links), 0, 0,
+				      "follow symbolic links in priv/ that "
+				      "lead out of the application; without "
+				      "it such a link is an error"},
+};
+
+#undef AT
+
+_Static_assert(RELC_S__COUNT <= sizeof(unsigned) * 8,
+	       "relc_settings.set has a bit for each setting");
+
+size_t
+relc_settings_count(void)
+{
+	return RELC_S__COUNT;
+}
+
+const char *
+relc_settings_key(size_t id)
+{
+	return id < RELC_S__COUNT ? setting_table[id].key : NULL;
+}
+
+const char *
+relc_settings_doc(size_t id)
+{
+	return id < RELC_S__COUNT ? setting_table[id].doc : NULL;
+}
+
+/*
+ * The fields of a struct relc_settings, by offset.  memcpy keeps this free
+ * of casts between pointer types.
+ */
+static void
+set_field(struct relc_settings *s, size_t off, const void *v, size_t size)
+{
+	memcpy((char *)s + off, v, size);
+}
+
+static void
+get_field(void *v, const struct relc_settings *s, size_t off, size_t size)
+{
+	memcpy(v, (const char *)s + off, size);
+}
+
+static int
+get_int(const struct relc_settings *s, size_t off)
+{
+	int v;
+
+	get_field(&v, s, off, sizeof(v));
+	return v;
+}
+
+static const char *
+get_str(const struct relc_settings *s, size_t off)
+{
+	const char *v;
+
+	get_field(&v, s, off, sizeof(v));
+	return v;
+}
+
+/* How many bytes of a setting's value and extra field there are. */
+static void
+field_sizes(const struct setting *d, size_t *value, size_t *extra)
+{
+	*value = *extra = 0;
+	switch (d->type) {
+	case SETTING_BOOL:
+		*value = sizeof(int);
+		break;
+	case SETTING_PATH:
+		*value = sizeof(const char *);
+		break;
+	case SETTING_PATHS:
+		*value = sizeof(const char **);
+		*extra = sizeof(size_t);
+		break;
+	case SETTING_ERTS:
+		*value = sizeof(int);
+		*extra = sizeof(const char *);
+		break;
+	}
+}
 
 void
 relc_settings_defaults(struct relc_settings *s)
 {
+	size_t i;
+
 	memset(s, 0, sizeof(*s));
-	s->include_erts = 1;
-	s->strip_beams = 1;
+	for (i = 0; i < RELC_S__COUNT; i++)
+		if (setting_table[i].type == SETTING_BOOL ||
+		    setting_table[i].type == SETTING_ERTS)
+			set_field(s, setting_table[i].value,
+				  &setting_table[i].def, sizeof(int));
 }
 
 void
@@ -277,37 +417,81 @@ relc_settings_merge(struct relc_settings *base,
 	size_t i;
 
 	for (i = 0; i < RELC_S__COUNT; i++) {
+		const struct setting *d = &setting_table[i];
+		size_t value, extra;
+
 		if (!(over->set & (1u << i)))
 			continue;
 		base->set |= 1u << i;
 		base->where[i] = over->where[i];
-		switch ((enum relc_setting_id)i) {
-		case RELC_S_INCLUDE_ERTS:
-			base->include_erts = over->include_erts;
-			base->erts_path = over->erts_path;
+		field_sizes(d, &value, &extra);
+		set_field(base, d->value, (const char *)over + d->value, value);
+		if (extra)
+			set_field(base, d->extra, (const char *)over + d->extra,
+				  extra);
+	}
+}
+
+/* A string in double quotes, escaped so that the text is unambiguous. */
+static void
+describe_str(struct relc_strbuf *out, const char *s)
+{
+	relc_strbuf_addch(out, '"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\') {
+			relc_strbuf_addch(out, '\\');
+			relc_strbuf_addch(out, ch);
+		} else if (ch < 0x20 || ch == 0x7f) {
+			relc_strbuf_addf(out, "\\x%02x", ch);
+		} else {
+			relc_strbuf_addch(out, ch);
+		}
+	}
+	relc_strbuf_addch(out, '"');
+}
+
+void
+relc_settings_describe(struct relc_strbuf *out, const struct relc_settings *s)
+{
+	size_t i, j, n;
+
+	for (i = 0; i < RELC_S__COUNT; i++) {
+		const struct setting *d = &setting_table[i];
+		const char *str, **list;
+
+		relc_strbuf_addf(out, "%s=", d->key);
+		switch (d->type) {
+		case SETTING_ERTS:
+			str = get_str(s, d->extra);
+			if (str) {
+				describe_str(out, str);
+				break;
+			}
+			/* FALLTHROUGH */
+		case SETTING_BOOL:
+			relc_strbuf_addstr(out, get_int(s, d->value) ? "true"
+								     : "false");
 			break;
-		case RELC_S_INCLUDE_SRC:
-			base->include_src = over->include_src;
+		case SETTING_PATH:
+			str = get_str(s, d->value);
+			if (str)
+				describe_str(out, str);
 			break;
-		case RELC_S_STRIP_BEAMS:
-			base->strip_beams = over->strip_beams;
-			break;
-		case RELC_S_DEV_MODE:
-			base->dev_mode = over->dev_mode;
-			break;
-		case RELC_S_OUTPUT_DIR:
-			base->output_dir = over->output_dir;
-			break;
-		case RELC_S_LIB_DIRS:
-			base->lib_dirs = over->lib_dirs;
-			base->nlib_dirs = over->nlib_dirs;
-			break;
-		case RELC_S_ELIXIR_ROOT:
-			base->elixir_root = over->elixir_root;
-			break;
-		case RELC_S__COUNT:
+		case SETTING_PATHS:
+			get_field(&list, s, d->value, sizeof(list));
+			get_field(&n, s, d->extra, sizeof(n));
+			relc_strbuf_addch(out, '[');
+			for (j = 0; j < n; j++) {
+				if (j)
+					relc_strbuf_addch(out, ',');
+				describe_str(out, list[j]);
+			}
+			relc_strbuf_addch(out, ']');
 			break;
 		}
+		relc_strbuf_addch(out, '\n');
 	}
 }
 
@@ -321,70 +505,73 @@ get_path(struct ctx *c, const yaml_node_t *v, const char *key, const char **out)
 	return 0;
 }
 
+/* The key lists of an environment and of a release, from the tables. */
+static void
+fill_keys(struct ctx *c)
+{
+	size_t i, own = RELC_ARRAY_SIZE(release_own_keys);
+
+	for (i = 0; i < own; i++)
+		c->release_keys[i] = release_own_keys[i];
+	for (i = 0; i < RELC_S__COUNT; i++)
+		c->setting_keys[i] = c->release_keys[own + i] =
+		    setting_table[i].key;
+}
+
 /* Parse one setting; `idx` is its relc_setting_id. */
 static int
 parse_setting(struct ctx *c, size_t idx, const yaml_node_t *v,
 	      struct relc_settings *s)
 {
-	const char *key = setting_keys[idx];
+	const struct setting *d = &setting_table[idx];
 	const yaml_node_item_t *it;
-	size_t i;
-	int b;
+	const char *path = NULL, **list;
+	size_t i, n;
+	int b = 0;
 
-	switch ((enum relc_setting_id)idx) {
-	case RELC_S_INCLUDE_ERTS:
-		b = boolean(v);
-		if (b >= 0) {
-			s->include_erts = b;
-			s->erts_path = NULL;
-		} else if (v->type == YAML_SCALAR_NODE && !is_null(v)) {
-			if (get_path(c, v, key, &s->erts_path))
-				return -1;
-			s->include_erts = 1;
-		} else {
-			return node_error(c, v,
-					  "'include_erts' must be true, false "
-					  "or the path of an OTP installation");
-		}
-		break;
-	case RELC_S_INCLUDE_SRC:
-		if (get_bool(c, v, key, &s->include_src))
+	switch (d->type) {
+	case SETTING_BOOL:
+		if (get_bool(c, v, d->key, &b))
 			return -1;
+		set_field(s, d->value, &b, sizeof(b));
 		break;
-	case RELC_S_STRIP_BEAMS:
-		if (get_bool(c, v, key, &s->strip_beams))
+	case SETTING_PATH:
+		if (get_path(c, v, d->key, &path))
 			return -1;
+		set_field(s, d->value, &path, sizeof(path));
 		break;
-	case RELC_S_DEV_MODE:
-		if (get_bool(c, v, key, &s->dev_mode))
-			return -1;
-		break;
-	case RELC_S_OUTPUT_DIR:
-		if (get_path(c, v, key, &s->output_dir))
-			return -1;
-		break;
-	case RELC_S_ELIXIR_ROOT:
-		if (get_path(c, v, key, &s->elixir_root))
-			return -1;
-		break;
-	case RELC_S_LIB_DIRS:
+	case SETTING_PATHS:
 		if (v->type != YAML_SEQUENCE_NODE)
-			return node_error(c, v,
-					  "'lib_dirs' must be a list of paths");
-		s->nlib_dirs = (size_t)(v->data.sequence.items.top -
-					v->data.sequence.items.start);
-		s->lib_dirs = relc_arena_array(c->arena, s->nlib_dirs,
-					       sizeof(*s->lib_dirs));
+			return node_error(c, v, "'%s' must be a list of paths",
+					  d->key);
+		n = (size_t)(v->data.sequence.items.top -
+			     v->data.sequence.items.start);
+		list = relc_arena_array(c->arena, n, sizeof(*list));
 		for (it = v->data.sequence.items.start, i = 0;
 		     it < v->data.sequence.items.top; it++, i++) {
 			const yaml_node_t *e =
 			    yaml_document_get_node(c->doc, *it);
 
-			if (!e || get_path(c, e, key, &s->lib_dirs[i]))
+			if (!e || get_path(c, e, d->key, &list[i]))
 				return -1;
 		}
+		set_field(s, d->value, &list, sizeof(list));
+		set_field(s, d->extra, &n, sizeof(n));
 		break;
-	case RELC_S__COUNT:
+	case SETTING_ERTS:
+		b = boolean(v);
+		if (b < 0 && v->type == YAML_SCALAR_NODE && !is_null(v)) {
+			if (get_path(c, v, d->key, &path))
+				return -1;
+			b = 1;
+		} else if (b < 0) {
+			return node_error(c, v,
+					  "'%s' must be true, false or the "
+					  "path of an OTP installation",
+					  d->key);
+		}
+		set_field(s, d->value, &b, sizeof(b));
+		set_field(s, d->extra, &path, sizeof(path));
 		break;
 	}
 	s->set |= 1u << idx;
@@ -424,8 +611,8 @@ environment_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 					  "environment '%s' must be a mapping "
 					  "of settings",
 					  e->name);
-		if (walk_mapping(c, v, "setting", setting_keys, RELC_S__COUNT,
-				 env_pair, &e->settings))
+		if (walk_mapping(c, v, "setting", c->setting_keys,
+				 RELC_S__COUNT, env_pair, &e->settings))
 			return -1;
 	}
 	cfg->nenvs++;
@@ -596,14 +783,6 @@ parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 	return 0;
 }
 
-/* A release's keys: its own two, then the settings in setting_keys order. */
-static const char *const release_keys[] = {
-    "version",	"applications", "include_erts", "include_src", "strip_beams",
-    "dev_mode", "output_dir",	"lib_dirs",	"elixir_root",
-};
-_Static_assert(RELC_ARRAY_SIZE(release_keys) == 2 + RELC_S__COUNT,
-	       "release_keys must list every setting");
-
 static int
 release_key_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 		 const yaml_node_t *v, void *data)
@@ -615,7 +794,8 @@ release_key_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 		return get_string(c, v, "version", &r->vsn);
 	if (idx == 1)
 		return parse_goals(c, r, v);
-	return parse_setting(c, idx - 2, v, &r->settings);
+	return parse_setting(c, idx - RELC_ARRAY_SIZE(release_own_keys), v,
+			     &r->settings);
 }
 
 static int
@@ -640,8 +820,8 @@ release_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 		if (v->type != YAML_MAPPING_NODE)
 			return node_error(
 			    c, v, "release '%s' must be a mapping", r->name);
-		if (walk_mapping(c, v, "release key", release_keys,
-				 RELC_ARRAY_SIZE(release_keys),
+		if (walk_mapping(c, v, "release key", c->release_keys,
+				 RELC_ARRAY_SIZE(c->release_keys),
 				 release_key_pair, r))
 			return -1;
 	}
@@ -743,6 +923,7 @@ relc_config_parse(struct relc_config **out, const char *buf, size_t len,
 	c.doc = &doc;
 	c.arena = &cfg->arena;
 	c.err = err;
+	fill_keys(&c);
 	if (!yaml_parser_initialize(&parser))
 		RELC_BUG("yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
