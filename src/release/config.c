@@ -16,7 +16,13 @@
 #include "relc/strbuf.h"
 #include "relc/xalloc.h"
 
-#define MAX_CONFIG_SIZE ((size_t)4 << 20)
+/*
+ * The largest config relc reads.  bench/config.sh builds relc with a larger
+ * one (-DRELC_CONFIG_MAX_SIZE=N) to time a million applications.
+ */
+#ifndef RELC_CONFIG_MAX_SIZE
+#define RELC_CONFIG_MAX_SIZE ((size_t)4 << 20)
+#endif
 
 static const char *const start_types[] = {
     NULL, "permanent", "transient", "temporary", "load", "none",
@@ -114,6 +120,12 @@ edit_distance(const char *a, const char *b)
 	return r;
 }
 
+/*
+ * Words longer than this get no suggestion: no key is that long, and the
+ * distance takes memory and time in the product of the lengths.
+ */
+#define MAX_SUGGEST_LEN 64
+
 /* The candidate closest to `word`, if it is close enough to be a typo. */
 static const char *
 closest(const char *word, const char *const *cands, size_t n)
@@ -121,6 +133,8 @@ closest(const char *word, const char *const *cands, size_t n)
 	const char *best = NULL;
 	size_t best_d = (size_t)-1, i;
 
+	if (strlen(word) > MAX_SUGGEST_LEN)
+		return NULL;
 	for (i = 0; i < n; i++) {
 		size_t d;
 
@@ -217,6 +231,75 @@ get_bool(struct ctx *c, const yaml_node_t *n, const char *key, int *out)
 	return 0;
 }
 
+/* ---- a set of strings --------------------------------------------------- */
+
+/*
+ * The duplicate checks: a set of byte strings (borrowed, not copied) with
+ * open addressing, sized once for the most it will hold, so that checking
+ * n names is O(n) rather than O(n^2).
+ */
+struct strset {
+	struct strset_slot {
+		const char *s; /* NULL: free */
+		size_t len;
+	} * slots;
+	size_t mask, n, max;
+};
+
+static void
+strset_init(struct strset *set, size_t max)
+{
+	size_t cap = 16;
+
+	while (cap / 2 < max)
+		cap = relc_st_mult(cap, 2);
+	RELC_CALLOC_ARRAY(set->slots, cap);
+	set->mask = cap - 1;
+	set->n = 0;
+	set->max = max;
+}
+
+static void
+strset_release(struct strset *set)
+{
+	free(set->slots);
+	set->slots = NULL;
+}
+
+/* FNV-1a. */
+static size_t
+strset_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3u;
+	}
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* Add s (len bytes); 1 if it was there already, else 0. */
+static int
+strset_add(struct strset *set, const char *s, size_t len)
+{
+	size_t i = strset_hash(s, len) & set->mask;
+
+	for (; set->slots[i].s; i = (i + 1) & set->mask)
+		if (set->slots[i].len == len &&
+		    !memcmp(set->slots[i].s, s, len))
+			return 1;
+	if (set->n++ == set->max)
+		RELC_BUG("strset: more than the %zu strings it was sized for",
+			 set->max);
+	set->slots[i].s = s;
+	set->slots[i].len = len;
+	return 0;
+}
+
+/* ---- mappings ------------------------------------------------------------ */
+
 /*
  * Check a mapping's keys: each must be a scalar from `keys`, and none may
  * appear twice.  Calls back with the key index and the value node.
@@ -228,36 +311,37 @@ static int
 walk_mapping(struct ctx *c, const yaml_node_t *map, const char *what,
 	     const char *const *keys, size_t nkeys, pair_fn fn, void *data)
 {
-	yaml_node_pair_t *p, *q;
+	yaml_node_pair_t *p;
+	struct strset seen;
+	int r = 0;
 
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
+	strset_init(&seen, (size_t)(map->data.mapping.pairs.top -
+				    map->data.mapping.pairs.start));
+	for (p = map->data.mapping.pairs.start;
+	     !r && p < map->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		const yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
 		size_t i;
 
-		if (!k || !v || k->type != YAML_SCALAR_NODE)
-			return node_error(c, k ? k : map,
-					  "keys in %s must be plain names",
-					  what);
-		for (q = map->data.mapping.pairs.start; q < p; q++) {
-			const yaml_node_t *k2 =
-			    yaml_document_get_node(c->doc, q->key);
-
-			if (k2 && k2->type == YAML_SCALAR_NODE &&
-			    !strcmp(scalar(k2), scalar(k)))
-				return node_error(c, k, "duplicate key '%s'",
-						  scalar(k));
+		if (!k || !v || k->type != YAML_SCALAR_NODE) {
+			r = node_error(c, k ? k : map,
+				       "keys in %s must be plain names", what);
+		} else if (strset_add(&seen, scalar(k), strlen(scalar(k)))) {
+			r = node_error(c, k, "duplicate key '%s'", scalar(k));
+		} else if (!keys) {
+			r = fn(c, (size_t)-1, k, v, data);
+		} else {
+			for (i = 0; i < nkeys && strcmp(keys[i], scalar(k));
+			     i++)
+				;
+			if (i == nkeys)
+				r = unknown(c, k, what, scalar(k), keys, nkeys);
+			else
+				r = fn(c, i, k, v, data);
 		}
-		for (i = 0; i < nkeys && keys && strcmp(keys[i], scalar(k));
-		     i++)
-			;
-		if (keys && i == nkeys)
-			return unknown(c, k, what, scalar(k), keys, nkeys);
-		if (fn(c, keys ? i : (size_t)-1, k, v, data))
-			return -1;
 	}
-	return 0;
+	strset_release(&seen);
+	return r;
 }
 
 /* ---- settings ------------------------------------------------------------ */
@@ -725,7 +809,8 @@ static int
 parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 {
 	const yaml_node_item_t *it;
-	size_t n, i, j;
+	struct strset seen;
+	size_t n, i;
 
 	r->has_goals = 1;
 	if (v->type == YAML_MAPPING_NODE) {
@@ -772,15 +857,19 @@ parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 	} else {
 		return node_error(c, v, "'applications' must be a list");
 	}
-	for (i = 0; i < r->ngoals; i++)
-		for (j = 0; j < i; j++)
-			if (!strcmp(r->goals[i].name, r->goals[j].name))
-				return relc_error_at(
-				    c->err, RELC_ECONFIG, c->path,
-				    r->goals[i].line, r->goals[i].col,
-				    "application '%s' is listed twice",
-				    r->goals[i].name);
-	return 0;
+	strset_init(&seen, r->ngoals);
+	for (i = 0; i < r->ngoals; i++) {
+		if (strset_add(&seen, r->goals[i].name,
+			       strlen(r->goals[i].name))) {
+			relc_error_at(c->err, RELC_ECONFIG, c->path,
+				      r->goals[i].line, r->goals[i].col,
+				      "application '%s' is listed twice",
+				      r->goals[i].name);
+			break;
+		}
+	}
+	strset_release(&seen);
+	return i < r->ngoals ? -1 : 0;
 }
 
 static int
@@ -970,7 +1059,7 @@ relc_config_load(struct relc_config **out, const char *path,
 	struct relc_strbuf sb = RELC_STRBUF_INIT;
 	int r;
 
-	if (relc_fs_read_file(&sb, path, MAX_CONFIG_SIZE, 0, err)) {
+	if (relc_fs_read_file(&sb, path, RELC_CONFIG_MAX_SIZE, 0, err)) {
 		relc_strbuf_release(&sb);
 		return -1;
 	}

@@ -464,6 +464,76 @@ test_settings_describe_text(void **state)
 	relc_config_free(cfg);
 }
 
+/*
+ * 100,000 applications, as a list and as a mapping: the duplicate checks
+ * are linear (they were quadratic: 100k entries took 18 s).  No timing is
+ * asserted; the test has to finish, and find a duplicate at the very end.
+ */
+#define MANY 100000
+
+static void
+many_apps(struct relc_strbuf *text, int mapping, int duplicate)
+{
+	size_t i;
+
+	relc_strbuf_reset(text);
+	relc_strbuf_addstr(text, "releases:\n  r:\n    applications:\n");
+	for (i = 0; i < MANY; i++)
+		relc_strbuf_addf(
+		    text, mapping ? "      a%zu: load\n" : "      - a%zu\n",
+		    duplicate && i == MANY - 1 ? (size_t)7 : i);
+}
+
+static void
+test_many_applications(void **state)
+{
+	struct relc_strbuf text = RELC_STRBUF_INIT, want = RELC_STRBUF_INIT;
+	struct relc_config *cfg;
+	int mapping;
+
+	(void)state;
+	for (mapping = 0; mapping < 2; mapping++) {
+		many_apps(&text, mapping, 0);
+		cfg = parse_ok(text.buf);
+		assert_int_equal(cfg->releases[0].ngoals, MANY);
+		assert_string_equal(cfg->releases[0].goals[MANY - 1].name,
+				    "a99999");
+		relc_config_free(cfg);
+
+		many_apps(&text, mapping, 1);
+		relc_strbuf_reset(&want);
+		relc_strbuf_addf(&want,
+				 mapping ? "relc.yaml:%d:7: duplicate key 'a7'"
+					 : "relc.yaml:%d:9: application 'a7' "
+					   "is listed twice",
+				 3 + MANY);
+		assert_config_error(text.buf, want.buf);
+	}
+	relc_strbuf_release(&text);
+	relc_strbuf_release(&want);
+}
+
+/*
+ * A long unknown word gets no suggestion (and no table of len^2 entries).
+ * YAML keys are at most 1024 characters, so the word is a start type.
+ */
+static void
+test_long_unknown_word(void **state)
+{
+	struct relc_strbuf text = RELC_STRBUF_INIT, want = RELC_STRBUF_INIT;
+
+	(void)state;
+	relc_strbuf_addstr(&text, "releases:\n  a:\n    applications:\n"
+				  "      x: laod");
+	relc_strbuf_addchars(&text, 'x', 1000000);
+	relc_strbuf_addstr(&want, "relc.yaml:4:10: unknown start type 'laod");
+	relc_strbuf_addchars(&want, 'x', 1000000);
+	relc_strbuf_addstr(&want, "'");
+	assert_config_error(text.buf, want.buf);
+	relc_strbuf_release(&text);
+	relc_strbuf_release(&want);
+}
+
 int
 main(void)
 {
@@ -477,6 +547,8 @@ main(void)
 	    cmocka_unit_test(test_settings_documented),
 	    cmocka_unit_test(test_settings_describe),
 	    cmocka_unit_test(test_settings_describe_text),
+	    cmocka_unit_test(test_many_applications),
+	    cmocka_unit_test(test_long_unknown_word),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
