@@ -1,9 +1,13 @@
 /*
  * config.c: the YAML config and its schema (docs/config.md).
  *
- * The document is loaded with libyaml's node API and walked against tables
- * of the keys each level allows.  Unknown keys, duplicate keys and values
- * of the wrong shape are errors at the node's line and column.
+ * The file's one document is loaded with libyaml's node API and walked
+ * against tables of the keys each level allows; the settings a release or
+ * an environment may give come from one table (setting_table), which also
+ * drives merging and relc_settings_describe().  Unknown keys, duplicate
+ * keys, values of the wrong shape and names or versions with control
+ * characters are errors at the node's line and column.  Every check is
+ * linear in the size of the file.
  */
 #include "relc/compat.h"
 #include "relc/config.h"
@@ -196,6 +200,99 @@ get_string(struct ctx *c, const yaml_node_t *n, const char *key,
 				  key);
 	*out = relc_arena_strdup(c->arena, scalar(n));
 	return 0;
+}
+
+/*
+ * Control characters: C0 (NUL included), DEL and C1 (U+0080 to U+009F,
+ * which is C2 80 to C2 9F in UTF-8; NEL, U+0085, is a line break in YAML).
+ * Returns the length of the one at s[i] (1 or 2), or 0.
+ */
+static size_t
+control_at(const char *s, size_t len, size_t i)
+{
+	unsigned char ch = (unsigned char)s[i];
+
+	if (ch < 0x20 || ch == 0x7f)
+		return 1;
+	if (ch == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+	    (unsigned char)s[i + 1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+static int
+has_control(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (control_at(s, len, i))
+			return 1;
+	return 0;
+}
+
+/* s with its control characters escaped, as relc_error_format() does. */
+static void
+add_escaped(struct relc_strbuf *sb, const char *s, size_t len)
+{
+	size_t i, n;
+
+	for (i = 0; i < len; i += n ? n : 1) {
+		n = control_at(s, len, i);
+		if (s[i] == '\n')
+			relc_strbuf_addstr(sb, "\\n");
+		else if (s[i] == '\t')
+			relc_strbuf_addstr(sb, "\\t");
+		else if (s[i] == '\r')
+			relc_strbuf_addstr(sb, "\\r");
+		else if (n == 1)
+			relc_strbuf_addf(sb, "\\x%02x", (unsigned char)s[i]);
+		else if (n == 2)
+			relc_strbuf_addf(sb, "\\xc2\\x%02x",
+					 (unsigned char)s[i + 1]);
+		else
+			relc_strbuf_addch(sb, s[i]);
+	}
+}
+
+/*
+ * Names and versions end up in file names, in the boot script and in
+ * messages: one with a control character is refused, in a message that
+ * shows it escaped.  `what` is "a release name", "a version", ...
+ */
+static int
+control_error(struct relc_error *err, enum relc_errkind kind, const char *path,
+	      unsigned line, unsigned col, const char *s, size_t len,
+	      const char *what)
+{
+	struct relc_strbuf esc = RELC_STRBUF_INIT;
+
+	add_escaped(&esc, s, len);
+	relc_error_at(err, kind, path, line, col,
+		      "'%s' cannot be %s (it holds a control character)",
+		      esc.buf, what);
+	relc_strbuf_release(&esc);
+	return -1;
+}
+
+/* Refuse a scalar with a control character (see control_error()). */
+static int
+check_name(struct ctx *c, const yaml_node_t *n, const char *what)
+{
+	if (!has_control(scalar(n), n->data.scalar.length))
+		return 0;
+	return control_error(c->err, RELC_ECONFIG, c->path, line_of(n),
+			     col_of(n), scalar(n), n->data.scalar.length, what);
+}
+
+/* A string that names something or is a version (see check_name()). */
+static int
+get_name(struct ctx *c, const yaml_node_t *n, const char *key, const char *what,
+	 const char **out)
+{
+	if (get_string(c, n, key, out))
+		return -1;
+	return check_name(c, n, what);
 }
 
 /* 1 true, 0 false, -1 neither (YAML 1.1 spellings accepted). */
@@ -687,6 +784,8 @@ environment_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 	e->name = relc_arena_strdup(c->arena, scalar(k));
 	e->line = line_of(k);
 	e->col = col_of(k);
+	if (check_name(c, k, "an environment name"))
+		return -1;
 	if (!*e->name)
 		return node_error(c, k, "environment names must not be empty");
 	if (!is_null(v)) {
@@ -746,7 +845,7 @@ goal_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
 	case 0:
 		return parse_start_type(c, v, g->name, &g->type);
 	case 1:
-		return get_string(c, v, "version", &g->vsn);
+		return get_name(c, v, "version", "a version", &g->vsn);
 	default:
 		if (v->type != YAML_SEQUENCE_NODE)
 			return node_error(c, v,
@@ -762,8 +861,8 @@ goal_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
 			const yaml_node_t *e =
 			    yaml_document_get_node(c->doc, *it);
 
-			if (!e || get_string(c, e, "included_applications",
-					     &g->incl[i]))
+			if (!e || get_name(c, e, "included_applications",
+					   "an application name", &g->incl[i]))
 				return -1;
 		}
 		return 0;
@@ -779,6 +878,8 @@ parse_goal(struct ctx *c, struct relc_goal *g, const yaml_node_t *name,
 	if (name->type != YAML_SCALAR_NODE || is_null(name) ||
 	    get_string(c, name, "applications", &g->name))
 		return node_error(c, name, "expected an application name");
+	if (check_name(c, name, "an application name"))
+		return -1;
 	g->line = line_of(name);
 	g->col = col_of(name);
 	if (!spec || is_null(spec))
@@ -880,7 +981,7 @@ release_key_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 
 	(void)k;
 	if (idx == 0)
-		return get_string(c, v, "version", &r->vsn);
+		return get_name(c, v, "version", "a version", &r->vsn);
 	if (idx == 1)
 		return parse_goals(c, r, v);
 	return parse_setting(c, idx - RELC_ARRAY_SIZE(release_own_keys), v,
@@ -899,6 +1000,8 @@ release_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 	r->name = relc_arena_strdup(c->arena, scalar(k));
 	r->line = line_of(k);
 	r->col = col_of(k);
+	if (check_name(c, k, "a release name"))
+		return -1;
 	if (!relc_path_component_ok(r->name, strlen(r->name)) ||
 	    strchr(r->name, ' '))
 		return node_error(c, k,
@@ -938,11 +1041,13 @@ top_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
 	case 0:
 		cfg->release_line = line_of(v);
 		cfg->release_col = col_of(v);
-		return get_string(c, v, "release", &cfg->default_release);
+		return get_name(c, v, "release", "a release name",
+				&cfg->default_release);
 	case 1:
 		cfg->env_line = line_of(v);
 		cfg->env_col = col_of(v);
-		return get_string(c, v, "environment", &cfg->default_env);
+		return get_name(c, v, "environment", "an environment name",
+				&cfg->default_env);
 	case 2:
 		if (v->type != YAML_MAPPING_NODE)
 			return node_error(c, v,
@@ -995,6 +1100,40 @@ check_defaults(struct ctx *c, struct relc_config *cfg, const yaml_node_t *root)
 	return 0;
 }
 
+/* Record the parser's error, at its position. */
+static int
+yaml_error(struct ctx *c, const yaml_parser_t *parser)
+{
+	return relc_error_at(
+	    c->err, RELC_ECONFIG, c->path, parser->problem_mark.line + 1,
+	    parser->problem_mark.column + 1, "%s%s%s",
+	    parser->problem ? parser->problem : "cannot parse YAML",
+	    parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+/*
+ * After the first document the stream must end: a second document (after
+ * "---", or a "%" directive) is an error where it starts, so that what
+ * follows the first is not silently ignored.
+ */
+static int
+check_one_document(struct ctx *c, yaml_parser_t *parser)
+{
+	yaml_event_t ev;
+	int r = 0;
+
+	if (!yaml_parser_parse(parser, &ev))
+		return yaml_error(c, parser);
+	if (ev.type == YAML_DOCUMENT_START_EVENT)
+		r = relc_error_at(c->err, RELC_ECONFIG, c->path,
+				  ev.start_mark.line + 1,
+				  ev.start_mark.column + 1,
+				  "the file holds a second YAML document; "
+				  "relc.yaml must hold one");
+	yaml_event_delete(&ev);
+	return r;
+}
+
 int
 relc_config_parse(struct relc_config **out, const char *buf, size_t len,
 		  const char *path, struct relc_error *err)
@@ -1017,20 +1156,15 @@ relc_config_parse(struct relc_config **out, const char *buf, size_t len,
 		RELC_BUG("yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		const char *problem =
-		    parser.problem ? parser.problem : "cannot parse YAML";
-
-		relc_error_at(err, RELC_ECONFIG, path,
-			      parser.problem_mark.line + 1,
-			      parser.problem_mark.column + 1, "%s%s%s", problem,
-			      parser.context ? " " : "",
-			      parser.context ? parser.context : "");
+		yaml_error(&c, &parser);
 		yaml_parser_delete(&parser);
 		relc_config_free(cfg);
 		return -1;
 	}
 	root = yaml_document_get_root_node(&doc);
-	if (!root) {
+	if (check_one_document(&c, &parser)) {
+		/* the error is recorded */
+	} else if (!root) {
 		relc_error_at(err, RELC_ECONFIG, path, 1, 1,
 			      "the file is empty (expected a 'releases:' "
 			      "mapping)");
@@ -1099,6 +1233,9 @@ relc_config_select(const struct relc_release_config **rel_out,
 	struct relc_strbuf names = RELC_STRBUF_INIT;
 	size_t i;
 
+	if (release && has_control(release, strlen(release)))
+		return control_error(err, RELC_EUSAGE, NULL, 0, 0, release,
+				     strlen(release), "a release name");
 	if (!release)
 		release = cfg->default_release;
 	if (!release) {
@@ -1131,6 +1268,9 @@ relc_config_select(const struct relc_release_config **rel_out,
 		env = cfg->default_env;
 	if (!env)
 		env = mix_env && *mix_env ? mix_env : "prod";
+	if (has_control(env, strlen(env)))
+		return control_error(err, RELC_EUSAGE, NULL, 0, 0, env,
+				     strlen(env), "an environment name");
 	if (!relc_path_component_ok(env, strlen(env)))
 		return relc_error_set(err, RELC_EUSAGE,
 				      "'%s' cannot be an environment name (it "

@@ -534,6 +534,123 @@ test_long_unknown_word(void **state)
 	relc_strbuf_release(&want);
 }
 
+/* One YAML document per file; what follows it is not ignored. */
+static void
+test_one_document(void **state)
+{
+	(void)state;
+	relc_config_free(parse_ok("---\nreleases: {a: }\n"));
+	relc_config_free(parse_ok("releases: {a: }\n...\n"));
+	relc_config_free(parse_ok("releases: {a: }\n...\n# the end\n"));
+	assert_config_error("releases: {a: }\n---\nreleases: {b: }\n",
+			    "relc.yaml:2:1: the file holds a second YAML "
+			    "document; relc.yaml must hold one");
+	/* even an empty one, or one that is not YAML */
+	assert_config_error("releases:\n  a:\n--- \n",
+			    "relc.yaml:3:1: the file holds a second YAML "
+			    "document; relc.yaml must hold one");
+	assert_config_error("releases: {a: }\n--- [\n",
+			    "relc.yaml:2:1: the file holds a second YAML "
+			    "document; relc.yaml must hold one");
+	assert_config_error("---\n---\n",
+			    "relc.yaml:2:1: the file holds a second YAML "
+			    "document; relc.yaml must hold one");
+	assert_config_error("%YAML 1.1\n---\nreleases: {a: }\n...\n"
+			    "%YAML 1.1\n---\nx: 1\n",
+			    "relc.yaml:5:1: the file holds a second YAML "
+			    "document; relc.yaml must hold one");
+	/* without "---", libyaml itself refuses it */
+	assert_config_error("releases: {a: }\n...\nreleases: {b: }\n",
+			    "relc.yaml:3:1: did not find expected <document "
+			    "start>");
+}
+
+/*
+ * Names and versions with control characters: refused in one line that
+ * shows them escaped.
+ */
+static void
+test_control_characters(void **state)
+{
+	(void)state;
+	assert_config_error("releases:\n  \"pr\\nod\":\n",
+			    "relc.yaml:2:3: 'pr\\nod' cannot be a release name "
+			    "(it holds a control character)");
+	assert_config_error("releases:\n  \"a\\0b\": {}\n  \"a\\0c\": {}\n",
+			    "relc.yaml:2:3: 'a\\x00b' cannot be a release name "
+			    "(it holds a control character)");
+	assert_config_error("release: \"a\\tb\"\nreleases: {a: }\n",
+			    "relc.yaml:1:10: 'a\\tb' cannot be a release name "
+			    "(it holds a control character)");
+	assert_config_error("releases: {a: }\nenvironments:\n"
+			    "  \"pr\\rod\": {}\n",
+			    "relc.yaml:3:3: 'pr\\rod' cannot be an environment "
+			    "name (it holds a control character)");
+	assert_config_error("environment: \"pr\\eod\"\nreleases: {a: }\n",
+			    "relc.yaml:1:14: 'pr\\x1bod' cannot be an "
+			    "environment name (it holds a control character)");
+	assert_config_error(
+	    "releases:\n  a:\n    applications:\n"
+	    "      - \"we\\x7fb\"\n",
+	    "relc.yaml:4:9: 'we\\x7fb' cannot be an application "
+	    "name (it holds a control character)");
+	assert_config_error("releases:\n  a:\n    applications:\n"
+			    "      \"we\\Nb\": load\n",
+			    "relc.yaml:4:7: 'we\\xc2\\x85b' cannot be an "
+			    "application name (it holds a control character)");
+	assert_config_error("releases:\n  a:\n    applications:\n"
+			    "      - x: {included_applications: [\"y\\n\"]}\n",
+			    "relc.yaml:4:37: 'y\\n' cannot be an application "
+			    "name (it holds a control character)");
+	assert_config_error("releases:\n  a:\n    version: \"1.0\\n\"\n",
+			    "relc.yaml:3:14: '1.0\\n' cannot be a version (it "
+			    "holds a control character)");
+	assert_config_error("releases:\n  a:\n    applications:\n"
+			    "      - x: {version: \"1\\x01\"}\n",
+			    "relc.yaml:4:22: '1\\x01' cannot be a version (it "
+			    "holds a control character)");
+	/* printable non-ASCII is fine */
+	relc_config_free(parse_ok("releases:\n  \"r\\u00e9l\":\n"
+				  "    version: \"1.0-\\u00df\"\n"));
+}
+
+/* The same for the names given on the command line (or in $MIX_ENV). */
+static void
+test_control_characters_select(void **state)
+{
+	struct relc_config *cfg = parse_ok("releases:\n  a:\n");
+	struct relc_strbuf msg = RELC_STRBUF_INIT;
+	const struct relc_release_config *rel;
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_settings s;
+	const char *env;
+
+	(void)state;
+	assert_int_equal(
+	    relc_config_select(&rel, &env, &s, cfg, NULL, "pr\nod", NULL, &err),
+	    -1);
+	assert_int_equal(err.kind, RELC_EUSAGE);
+	relc_error_format(&msg, &err);
+	assert_string_equal(msg.buf, "'pr\\nod' cannot be an environment name "
+				     "(it holds a control character)");
+	relc_error_release(&err);
+	assert_int_equal(
+	    relc_config_select(&rel, &env, &s, cfg, NULL, NULL, "t\test", &err),
+	    -1);
+	assert_string_equal(err.msg.buf,
+			    "'t\\test' cannot be an environment name (it "
+			    "holds a control character)");
+	relc_error_release(&err);
+	assert_int_equal(
+	    relc_config_select(&rel, &env, &s, cfg, "a\x7f", NULL, NULL, &err),
+	    -1);
+	assert_string_equal(err.msg.buf, "'a\\x7f' cannot be a release name "
+					 "(it holds a control character)");
+	relc_error_release(&err);
+	relc_strbuf_release(&msg);
+	relc_config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -549,6 +666,9 @@ main(void)
 	    cmocka_unit_test(test_settings_describe_text),
 	    cmocka_unit_test(test_many_applications),
 	    cmocka_unit_test(test_long_unknown_word),
+	    cmocka_unit_test(test_one_document),
+	    cmocka_unit_test(test_control_characters),
+	    cmocka_unit_test(test_control_characters_select),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
