@@ -633,6 +633,12 @@ describe_str(struct relc_strbuf *out, const char *s)
 	relc_strbuf_addch(out, '"');
 }
 
+static void
+describe_bool(struct relc_strbuf *out, int b)
+{
+	relc_strbuf_addstr(out, b ? "true" : "false");
+}
+
 void
 relc_settings_describe(struct relc_strbuf *out, const struct relc_settings *s)
 {
@@ -646,14 +652,13 @@ relc_settings_describe(struct relc_strbuf *out, const struct relc_settings *s)
 		switch (d->type) {
 		case SETTING_ERTS:
 			str = get_str(s, d->extra);
-			if (str) {
+			if (str)
 				describe_str(out, str);
-				break;
-			}
-			/* FALLTHROUGH */
+			else
+				describe_bool(out, get_int(s, d->value));
+			break;
 		case SETTING_BOOL:
-			relc_strbuf_addstr(out, get_int(s, d->value) ? "true"
-								     : "false");
+			describe_bool(out, get_int(s, d->value));
 			break;
 		case SETTING_PATH:
 			str = get_str(s, d->value);
