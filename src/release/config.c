@@ -335,11 +335,13 @@ get_bool(struct ctx *c, const yaml_node_t *n, const char *key, int *out)
  * open addressing, sized once for the most it will hold, so that checking
  * n names is O(n) rather than O(n^2).
  */
+struct strset_slot {
+	const char *s; /* NULL: free */
+	size_t len;
+};
+
 struct strset {
-	struct strset_slot {
-		const char *s; /* NULL: free */
-		size_t len;
-	} * slots;
+	struct strset_slot *slots;
 	size_t mask, n, max;
 };
 
