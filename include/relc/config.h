@@ -35,7 +35,11 @@ struct relc_goal {
 	unsigned line, col;
 };
 
-/* The settings a release or an environment may set. */
+/*
+ * The settings a release or an environment may set.  The ids index
+ * relc_settings.where and the bits of relc_settings.set, and are the order
+ * of the settings table in config.c (relc_settings_key(id) is the key).
+ */
 enum relc_setting_id {
 	RELC_S_INCLUDE_ERTS,
 	RELC_S_INCLUDE_SRC,
@@ -44,6 +48,7 @@ enum relc_setting_id {
 	RELC_S_OUTPUT_DIR,
 	RELC_S_LIB_DIRS,
 	RELC_S_ELIXIR_ROOT,
+	RELC_S_FOLLOW_EXTERNAL_LINKS,
 	RELC_S__COUNT
 };
 
@@ -63,7 +68,7 @@ struct relc_settings {
 	const char **lib_dirs;
 	size_t nlib_dirs;
 	const char *elixir_root;
-	int follow_external_links;
+	int follow_external_links; /* priv/ links may leave the application */
 };
 
 struct relc_release_config {
@@ -105,11 +110,34 @@ int relc_config_load(struct relc_config **out, const char *path,
 		     struct relc_error *err);
 void relc_config_free(struct relc_config *cfg);
 
-/* The built-in defaults: include_erts true, strip_beams true, others off. */
+/*
+ * The built-in defaults, from the settings table: include_erts and
+ * strip_beams true, the other booleans false, the paths unset.
+ */
 void relc_settings_defaults(struct relc_settings *s);
 /* Apply the settings given in `over` on top of `base`. */
 void relc_settings_merge(struct relc_settings *base,
 			 const struct relc_settings *over);
+
+/*
+ * Append the canonical text of the effective settings in `s`: one
+ * "key=value\n" line per setting, in table order.  A boolean is true or
+ * false; a path is double-quoted, with backslash, double quote and the
+ * control characters escaped (\\, \", \xNN); an unset path is empty; a
+ * list of paths is ["a","b"]; include_erts is true, false or its quoted
+ * path.  Different settings never give the same text, so the build's
+ * stamp hashes it to notice a change of settings.
+ */
+void relc_settings_describe(struct relc_strbuf *out,
+			    const struct relc_settings *s);
+
+/*
+ * The settings table, for tests and documentation: the number of settings
+ * (RELC_S__COUNT), and the key and one-line description of setting `id`.
+ */
+size_t relc_settings_count(void);
+const char *relc_settings_key(size_t id);
+const char *relc_settings_doc(size_t id);
 
 /*
  * Pick the release and environment to build: the names given (NULL: the
@@ -122,12 +150,5 @@ int relc_config_select(const struct relc_release_config **rel_out,
 		       const struct relc_config *cfg, const char *release,
 		       const char *env, const char *mix_env,
 		       struct relc_error *err);
-
-/*
- * The canonical text of every effective setting, one "key=value" line
- * each (the build's stamp hashes it).
- */
-void relc_settings_describe(struct relc_strbuf *out,
-			    const struct relc_settings *s);
 
 #endif

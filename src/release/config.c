@@ -1,9 +1,13 @@
 /*
  * config.c: the YAML config and its schema (docs/config.md).
  *
- * The document is loaded with libyaml's node API and walked against tables
- * of the keys each level allows.  Unknown keys, duplicate keys and values
- * of the wrong shape are errors at the node's line and column.
+ * The file's one document is loaded with libyaml's node API and walked
+ * against tables of the keys each level allows; the settings a release or
+ * an environment may give come from one table (setting_table), which also
+ * drives merging and relc_settings_describe().  Unknown keys, duplicate
+ * keys, values of the wrong shape and names or versions with control
+ * characters are errors at the node's line and column.  Every check is
+ * linear in the size of the file.
  */
 #include "relc/compat.h"
 #include "relc/config.h"
@@ -16,7 +20,13 @@
 #include "relc/strbuf.h"
 #include "relc/xalloc.h"
 
-#define MAX_CONFIG_SIZE ((size_t)4 << 20)
+/*
+ * The largest config relc reads.  bench/config.sh builds relc with a larger
+ * one (-DRELC_CONFIG_MAX_SIZE=N) to time a million applications.
+ */
+#ifndef RELC_CONFIG_MAX_SIZE
+#define RELC_CONFIG_MAX_SIZE ((size_t)4 << 20)
+#endif
 
 static const char *const start_types[] = {
     NULL, "permanent", "transient", "temporary", "load", "none",
@@ -28,11 +38,21 @@ relc_start_type_name(enum relc_start_type type)
 	return start_types[type == RELC_START_DEFAULT ? RELC_PERMANENT : type];
 }
 
+/* A release's own keys; its settings follow them in its key list. */
+static const char *const release_own_keys[] = {
+    "version",
+    "applications",
+};
+
 struct ctx {
 	const char *path;
 	yaml_document_t *doc;
 	struct relc_arena *arena;
 	struct relc_error *err;
+	/* the keys of an environment and of a release, from the tables */
+	const char *setting_keys[RELC_S__COUNT];
+	const char
+	    *release_keys[RELC_ARRAY_SIZE(release_own_keys) + RELC_S__COUNT];
 };
 
 static int node_error(struct ctx *c, const yaml_node_t *node, const char *fmt,
@@ -104,6 +124,12 @@ edit_distance(const char *a, const char *b)
 	return r;
 }
 
+/*
+ * Words longer than this get no suggestion: no key is that long, and the
+ * distance takes memory and time in the product of the lengths.
+ */
+#define MAX_SUGGEST_LEN 64
+
 /* The candidate closest to `word`, if it is close enough to be a typo. */
 static const char *
 closest(const char *word, const char *const *cands, size_t n)
@@ -111,6 +137,8 @@ closest(const char *word, const char *const *cands, size_t n)
 	const char *best = NULL;
 	size_t best_d = (size_t)-1, i;
 
+	if (strlen(word) > MAX_SUGGEST_LEN)
+		return NULL;
 	for (i = 0; i < n; i++) {
 		size_t d;
 
@@ -174,6 +202,99 @@ get_string(struct ctx *c, const yaml_node_t *n, const char *key,
 	return 0;
 }
 
+/*
+ * Control characters: C0 (NUL included), DEL and C1 (U+0080 to U+009F,
+ * which is C2 80 to C2 9F in UTF-8; NEL, U+0085, is a line break in YAML).
+ * Returns the length of the one at s[i] (1 or 2), or 0.
+ */
+static size_t
+control_at(const char *s, size_t len, size_t i)
+{
+	unsigned char ch = (unsigned char)s[i];
+
+	if (ch < 0x20 || ch == 0x7f)
+		return 1;
+	if (ch == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+	    (unsigned char)s[i + 1] <= 0x9f)
+		return 2;
+	return 0;
+}
+
+static int
+has_control(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (control_at(s, len, i))
+			return 1;
+	return 0;
+}
+
+/* s with its control characters escaped, as relc_error_format() does. */
+static void
+add_escaped(struct relc_strbuf *sb, const char *s, size_t len)
+{
+	size_t i, n;
+
+	for (i = 0; i < len; i += n ? n : 1) {
+		n = control_at(s, len, i);
+		if (s[i] == '\n')
+			relc_strbuf_addstr(sb, "\\n");
+		else if (s[i] == '\t')
+			relc_strbuf_addstr(sb, "\\t");
+		else if (s[i] == '\r')
+			relc_strbuf_addstr(sb, "\\r");
+		else if (n == 1)
+			relc_strbuf_addf(sb, "\\x%02x", (unsigned char)s[i]);
+		else if (n == 2)
+			relc_strbuf_addf(sb, "\\xc2\\x%02x",
+					 (unsigned char)s[i + 1]);
+		else
+			relc_strbuf_addch(sb, s[i]);
+	}
+}
+
+/*
+ * Names and versions end up in file names, in the boot script and in
+ * messages: one with a control character is refused, in a message that
+ * shows it escaped.  `what` is "a release name", "a version", ...
+ */
+static int
+control_error(struct relc_error *err, enum relc_errkind kind, const char *path,
+	      unsigned line, unsigned col, const char *s, size_t len,
+	      const char *what)
+{
+	struct relc_strbuf esc = RELC_STRBUF_INIT;
+
+	add_escaped(&esc, s, len);
+	relc_error_at(err, kind, path, line, col,
+		      "'%s' cannot be %s (it holds a control character)",
+		      esc.buf, what);
+	relc_strbuf_release(&esc);
+	return -1;
+}
+
+/* Refuse a scalar with a control character (see control_error()). */
+static int
+check_name(struct ctx *c, const yaml_node_t *n, const char *what)
+{
+	if (!has_control(scalar(n), n->data.scalar.length))
+		return 0;
+	return control_error(c->err, RELC_ECONFIG, c->path, line_of(n),
+			     col_of(n), scalar(n), n->data.scalar.length, what);
+}
+
+/* A string that names something or is a version (see check_name()). */
+static int
+get_name(struct ctx *c, const yaml_node_t *n, const char *key, const char *what,
+	 const char **out)
+{
+	if (get_string(c, n, key, out))
+		return -1;
+	return check_name(c, n, what);
+}
+
 /* 1 true, 0 false, -1 neither (YAML 1.1 spellings accepted). */
 static int
 boolean(const yaml_node_t *n)
@@ -207,6 +328,77 @@ get_bool(struct ctx *c, const yaml_node_t *n, const char *key, int *out)
 	return 0;
 }
 
+/* ---- a set of strings --------------------------------------------------- */
+
+/*
+ * The duplicate checks: a set of byte strings (borrowed, not copied) with
+ * open addressing, sized once for the most it will hold, so that checking
+ * n names is O(n) rather than O(n^2).
+ */
+struct strset_slot {
+	const char *s; /* NULL: free */
+	size_t len;
+};
+
+struct strset {
+	struct strset_slot *slots;
+	size_t mask, n, max;
+};
+
+static void
+strset_init(struct strset *set, size_t max)
+{
+	size_t cap = 16;
+
+	while (cap / 2 < max)
+		cap = relc_st_mult(cap, 2);
+	RELC_CALLOC_ARRAY(set->slots, cap);
+	set->mask = cap - 1;
+	set->n = 0;
+	set->max = max;
+}
+
+static void
+strset_release(struct strset *set)
+{
+	free(set->slots);
+	set->slots = NULL;
+}
+
+/* FNV-1a. */
+static size_t
+strset_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3u;
+	}
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* Add s (len bytes); 1 if it was there already, else 0. */
+static int
+strset_add(struct strset *set, const char *s, size_t len)
+{
+	size_t i = strset_hash(s, len) & set->mask;
+
+	for (; set->slots[i].s; i = (i + 1) & set->mask)
+		if (set->slots[i].len == len &&
+		    !memcmp(set->slots[i].s, s, len))
+			return 1;
+	if (set->n++ == set->max)
+		RELC_BUG("strset: more than the %zu strings it was sized for",
+			 set->max);
+	set->slots[i].s = s;
+	set->slots[i].len = len;
+	return 0;
+}
+
+/* ---- mappings ------------------------------------------------------------ */
+
 /*
  * Check a mapping's keys: each must be a scalar from `keys`, and none may
  * appear twice.  Calls back with the key index and the value node.
@@ -218,56 +410,187 @@ static int
 walk_mapping(struct ctx *c, const yaml_node_t *map, const char *what,
 	     const char *const *keys, size_t nkeys, pair_fn fn, void *data)
 {
-	yaml_node_pair_t *p, *q;
+	yaml_node_pair_t *p;
+	struct strset seen;
+	int r = 0;
 
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
+	strset_init(&seen, (size_t)(map->data.mapping.pairs.top -
+				    map->data.mapping.pairs.start));
+	for (p = map->data.mapping.pairs.start;
+	     !r && p < map->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		const yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
 		size_t i;
 
-		if (!k || !v || k->type != YAML_SCALAR_NODE)
-			return node_error(c, k ? k : map,
-					  "keys in %s must be plain names",
-					  what);
-		for (q = map->data.mapping.pairs.start; q < p; q++) {
-			const yaml_node_t *k2 =
-			    yaml_document_get_node(c->doc, q->key);
-
-			if (k2 && k2->type == YAML_SCALAR_NODE &&
-			    !strcmp(scalar(k2), scalar(k)))
-				return node_error(c, k, "duplicate key '%s'",
-						  scalar(k));
+		if (!k || !v || k->type != YAML_SCALAR_NODE) {
+			r = node_error(c, k ? k : map,
+				       "keys in %s must be plain names", what);
+		} else if (strset_add(&seen, scalar(k), strlen(scalar(k)))) {
+			r = node_error(c, k, "duplicate key '%s'", scalar(k));
+		} else if (!keys) {
+			r = fn(c, (size_t)-1, k, v, data);
+		} else {
+			for (i = 0; i < nkeys && strcmp(keys[i], scalar(k));
+			     i++)
+				;
+			if (i == nkeys)
+				r = unknown(c, k, what, scalar(k), keys, nkeys);
+			else
+				r = fn(c, i, k, v, data);
 		}
-		for (i = 0; i < nkeys && keys && strcmp(keys[i], scalar(k));
-		     i++)
-			;
-		if (keys && i == nkeys)
-			return unknown(c, k, what, scalar(k), keys, nkeys);
-		if (fn(c, keys ? i : (size_t)-1, k, v, data))
-			return -1;
 	}
-	return 0;
+	strset_release(&seen);
+	return r;
 }
 
 /* ---- settings ------------------------------------------------------------ */
 
-static const char *const setting_keys[RELC_S__COUNT] = {
-    [RELC_S_INCLUDE_ERTS] = "include_erts",
-    [RELC_S_INCLUDE_SRC] = "include_src",
-    [RELC_S_STRIP_BEAMS] = "strip_beams",
-    [RELC_S_DEV_MODE] = "dev_mode",
-    [RELC_S_OUTPUT_DIR] = "output_dir",
-    [RELC_S_LIB_DIRS] = "lib_dirs",
-    [RELC_S_ELIXIR_ROOT] = "elixir_root",
+/*
+ * What a setting's fields hold: `value` and `extra` are offsets into
+ * struct relc_settings.
+ */
+enum setting_type {
+	SETTING_BOOL,  /* an int at value */
+	SETTING_PATH,  /* a const char * at value, NULL when unset */
+	SETTING_PATHS, /* a const char ** at value, its size_t count at extra */
+	SETTING_ERTS,  /* true, false or a path: an int at value, the path (or
+			* NULL) as a const char * at extra */
 };
+
+/*
+ * The settings a release or an environment may give, indexed by
+ * relc_setting_id.  Parsing, merging, the defaults, the release's keys,
+ * relc_settings_describe() and the docs test are all driven by it.
+ */
+struct setting {
+	const char *key;
+	enum setting_type type;
+	size_t value; /* offsetof the value (see enum setting_type) */
+	size_t extra; /* offsetof the second field, if the type has one */
+	int def;      /* the default of SETTING_BOOL and SETTING_ERTS */
+	const char *doc;
+};
+
+#define AT(field) offsetof(struct relc_settings, field)
+
+static const struct setting setting_table[RELC_S__COUNT] = {
+    [RELC_S_INCLUDE_ERTS] = {"include_erts", SETTING_ERTS, AT(include_erts),
+			     AT(erts_path), 1,
+			     "put a runtime in the release; a path names the "
+			     "OTP installation to take it from"},
+    [RELC_S_INCLUDE_SRC] = {"include_src", SETTING_BOOL, AT(include_src), 0, 0,
+			    "copy src/ and include/ of each application"},
+    [RELC_S_STRIP_BEAMS] = {"strip_beams", SETTING_BOOL, AT(strip_beams), 0, 1,
+			    "strip BEAM files to the chunks that run (and "
+			    "Attr)"},
+    [RELC_S_DEV_MODE] = {"dev_mode", SETTING_BOOL, AT(dev_mode), 0, 0,
+			 "a development release (relc archive refuses it)"},
+    [RELC_S_OUTPUT_DIR] = {"output_dir", SETTING_PATH, AT(output_dir), 0, 0,
+			   "where the release is written (default "
+			   "_build/ENV/rel/NAME)"},
+    [RELC_S_LIB_DIRS] = {"lib_dirs", SETTING_PATHS, AT(lib_dirs), AT(nlib_dirs),
+			 0, "more places to find applications, searched first"},
+    [RELC_S_ELIXIR_ROOT] = {"elixir_root", SETTING_PATH, AT(elixir_root), 0, 0,
+			    "the Elixir installation (default: the elixir on "
+			    "PATH)"},
+    [RELC_S_FOLLOW_EXTERNAL_LINKS] = {"follow_external_links", SETTING_BOOL,
+				      AT(follow_external_links), 0, 0,
+				      "follow symbolic links in priv/ that "
+				      "lead out of the application; without "
+				      "it such a link is an error"},
+};
+
+#undef AT
+
+_Static_assert(RELC_S__COUNT <= sizeof(unsigned) * 8,
+	       "relc_settings.set has a bit for each setting");
+
+size_t
+relc_settings_count(void)
+{
+	return RELC_S__COUNT;
+}
+
+const char *
+relc_settings_key(size_t id)
+{
+	return id < RELC_S__COUNT ? setting_table[id].key : NULL;
+}
+
+const char *
+relc_settings_doc(size_t id)
+{
+	return id < RELC_S__COUNT ? setting_table[id].doc : NULL;
+}
+
+/*
+ * The fields of a struct relc_settings, by offset.  memcpy keeps this free
+ * of casts between pointer types.
+ */
+static void
+set_field(struct relc_settings *s, size_t off, const void *v, size_t size)
+{
+	memcpy((char *)s + off, v, size);
+}
+
+static void
+get_field(void *v, const struct relc_settings *s, size_t off, size_t size)
+{
+	memcpy(v, (const char *)s + off, size);
+}
+
+static int
+get_int(const struct relc_settings *s, size_t off)
+{
+	int v;
+
+	get_field(&v, s, off, sizeof(v));
+	return v;
+}
+
+static const char *
+get_str(const struct relc_settings *s, size_t off)
+{
+	const char *v;
+
+	get_field(&v, s, off, sizeof(v));
+	return v;
+}
+
+/* How many bytes of a setting's value and extra field there are. */
+static void
+field_sizes(const struct setting *d, size_t *value, size_t *extra)
+{
+	*value = *extra = 0;
+	switch (d->type) {
+	case SETTING_BOOL:
+		*value = sizeof(int);
+		break;
+	case SETTING_PATH:
+		*value = sizeof(const char *);
+		break;
+	case SETTING_PATHS:
+		*value = sizeof(const char **);
+		*extra = sizeof(size_t);
+		break;
+	case SETTING_ERTS:
+		*value = sizeof(int);
+		*extra = sizeof(const char *);
+		break;
+	}
+}
 
 void
 relc_settings_defaults(struct relc_settings *s)
 {
+	size_t i;
+
 	memset(s, 0, sizeof(*s));
-	s->include_erts = 1;
-	s->strip_beams = 1;
+	for (i = 0; i < RELC_S__COUNT; i++)
+		if (setting_table[i].type == SETTING_BOOL ||
+		    setting_table[i].type == SETTING_ERTS)
+			set_field(s, setting_table[i].value,
+				  &setting_table[i].def, sizeof(int));
 }
 
 void
@@ -277,37 +600,86 @@ relc_settings_merge(struct relc_settings *base,
 	size_t i;
 
 	for (i = 0; i < RELC_S__COUNT; i++) {
+		const struct setting *d = &setting_table[i];
+		size_t value, extra;
+
 		if (!(over->set & (1u << i)))
 			continue;
 		base->set |= 1u << i;
 		base->where[i] = over->where[i];
-		switch ((enum relc_setting_id)i) {
-		case RELC_S_INCLUDE_ERTS:
-			base->include_erts = over->include_erts;
-			base->erts_path = over->erts_path;
+		field_sizes(d, &value, &extra);
+		set_field(base, d->value, (const char *)over + d->value, value);
+		if (extra)
+			set_field(base, d->extra, (const char *)over + d->extra,
+				  extra);
+	}
+}
+
+/* A string in double quotes, escaped so that the text is unambiguous. */
+static void
+describe_str(struct relc_strbuf *out, const char *s)
+{
+	relc_strbuf_addch(out, '"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\') {
+			relc_strbuf_addch(out, '\\');
+			relc_strbuf_addch(out, ch);
+		} else if (ch < 0x20 || ch == 0x7f) {
+			relc_strbuf_addf(out, "\\x%02x", ch);
+		} else {
+			relc_strbuf_addch(out, ch);
+		}
+	}
+	relc_strbuf_addch(out, '"');
+}
+
+static void
+describe_bool(struct relc_strbuf *out, int b)
+{
+	relc_strbuf_addstr(out, b ? "true" : "false");
+}
+
+void
+relc_settings_describe(struct relc_strbuf *out, const struct relc_settings *s)
+{
+	size_t i, j, n;
+
+	for (i = 0; i < RELC_S__COUNT; i++) {
+		const struct setting *d = &setting_table[i];
+		const char *str, **list;
+
+		relc_strbuf_addf(out, "%s=", d->key);
+		switch (d->type) {
+		case SETTING_ERTS:
+			str = get_str(s, d->extra);
+			if (str)
+				describe_str(out, str);
+			else
+				describe_bool(out, get_int(s, d->value));
 			break;
-		case RELC_S_INCLUDE_SRC:
-			base->include_src = over->include_src;
+		case SETTING_BOOL:
+			describe_bool(out, get_int(s, d->value));
 			break;
-		case RELC_S_STRIP_BEAMS:
-			base->strip_beams = over->strip_beams;
+		case SETTING_PATH:
+			str = get_str(s, d->value);
+			if (str)
+				describe_str(out, str);
 			break;
-		case RELC_S_DEV_MODE:
-			base->dev_mode = over->dev_mode;
-			break;
-		case RELC_S_OUTPUT_DIR:
-			base->output_dir = over->output_dir;
-			break;
-		case RELC_S_LIB_DIRS:
-			base->lib_dirs = over->lib_dirs;
-			base->nlib_dirs = over->nlib_dirs;
-			break;
-		case RELC_S_ELIXIR_ROOT:
-			base->elixir_root = over->elixir_root;
-			break;
-		case RELC_S__COUNT:
+		case SETTING_PATHS:
+			get_field(&list, s, d->value, sizeof(list));
+			get_field(&n, s, d->extra, sizeof(n));
+			relc_strbuf_addch(out, '[');
+			for (j = 0; j < n; j++) {
+				if (j)
+					relc_strbuf_addch(out, ',');
+				describe_str(out, list[j]);
+			}
+			relc_strbuf_addch(out, ']');
 			break;
 		}
+		relc_strbuf_addch(out, '\n');
 	}
 }
 
@@ -321,70 +693,73 @@ get_path(struct ctx *c, const yaml_node_t *v, const char *key, const char **out)
 	return 0;
 }
 
+/* The key lists of an environment and of a release, from the tables. */
+static void
+fill_keys(struct ctx *c)
+{
+	size_t i, own = RELC_ARRAY_SIZE(release_own_keys);
+
+	for (i = 0; i < own; i++)
+		c->release_keys[i] = release_own_keys[i];
+	for (i = 0; i < RELC_S__COUNT; i++)
+		c->setting_keys[i] = c->release_keys[own + i] =
+		    setting_table[i].key;
+}
+
 /* Parse one setting; `idx` is its relc_setting_id. */
 static int
 parse_setting(struct ctx *c, size_t idx, const yaml_node_t *v,
 	      struct relc_settings *s)
 {
-	const char *key = setting_keys[idx];
+	const struct setting *d = &setting_table[idx];
 	const yaml_node_item_t *it;
-	size_t i;
-	int b;
+	const char *path = NULL, **list;
+	size_t i, n;
+	int b = 0;
 
-	switch ((enum relc_setting_id)idx) {
-	case RELC_S_INCLUDE_ERTS:
-		b = boolean(v);
-		if (b >= 0) {
-			s->include_erts = b;
-			s->erts_path = NULL;
-		} else if (v->type == YAML_SCALAR_NODE && !is_null(v)) {
-			if (get_path(c, v, key, &s->erts_path))
-				return -1;
-			s->include_erts = 1;
-		} else {
-			return node_error(c, v,
-					  "'include_erts' must be true, false "
-					  "or the path of an OTP installation");
-		}
-		break;
-	case RELC_S_INCLUDE_SRC:
-		if (get_bool(c, v, key, &s->include_src))
+	switch (d->type) {
+	case SETTING_BOOL:
+		if (get_bool(c, v, d->key, &b))
 			return -1;
+		set_field(s, d->value, &b, sizeof(b));
 		break;
-	case RELC_S_STRIP_BEAMS:
-		if (get_bool(c, v, key, &s->strip_beams))
+	case SETTING_PATH:
+		if (get_path(c, v, d->key, &path))
 			return -1;
+		set_field(s, d->value, &path, sizeof(path));
 		break;
-	case RELC_S_DEV_MODE:
-		if (get_bool(c, v, key, &s->dev_mode))
-			return -1;
-		break;
-	case RELC_S_OUTPUT_DIR:
-		if (get_path(c, v, key, &s->output_dir))
-			return -1;
-		break;
-	case RELC_S_ELIXIR_ROOT:
-		if (get_path(c, v, key, &s->elixir_root))
-			return -1;
-		break;
-	case RELC_S_LIB_DIRS:
+	case SETTING_PATHS:
 		if (v->type != YAML_SEQUENCE_NODE)
-			return node_error(c, v,
-					  "'lib_dirs' must be a list of paths");
-		s->nlib_dirs = (size_t)(v->data.sequence.items.top -
-					v->data.sequence.items.start);
-		s->lib_dirs = relc_arena_array(c->arena, s->nlib_dirs,
-					       sizeof(*s->lib_dirs));
+			return node_error(c, v, "'%s' must be a list of paths",
+					  d->key);
+		n = (size_t)(v->data.sequence.items.top -
+			     v->data.sequence.items.start);
+		list = relc_arena_array(c->arena, n, sizeof(*list));
 		for (it = v->data.sequence.items.start, i = 0;
 		     it < v->data.sequence.items.top; it++, i++) {
 			const yaml_node_t *e =
 			    yaml_document_get_node(c->doc, *it);
 
-			if (!e || get_path(c, e, key, &s->lib_dirs[i]))
+			if (!e || get_path(c, e, d->key, &list[i]))
 				return -1;
 		}
+		set_field(s, d->value, &list, sizeof(list));
+		set_field(s, d->extra, &n, sizeof(n));
 		break;
-	case RELC_S__COUNT:
+	case SETTING_ERTS:
+		b = boolean(v);
+		if (b < 0 && v->type == YAML_SCALAR_NODE && !is_null(v)) {
+			if (get_path(c, v, d->key, &path))
+				return -1;
+			b = 1;
+		} else if (b < 0) {
+			return node_error(c, v,
+					  "'%s' must be true, false or the "
+					  "path of an OTP installation",
+					  d->key);
+		}
+		set_field(s, d->value, &b, sizeof(b));
+		set_field(s, d->extra, &path, sizeof(path));
 		break;
 	}
 	s->set |= 1u << idx;
@@ -416,6 +791,8 @@ environment_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 	e->name = relc_arena_strdup(c->arena, scalar(k));
 	e->line = line_of(k);
 	e->col = col_of(k);
+	if (check_name(c, k, "an environment name"))
+		return -1;
 	if (!*e->name)
 		return node_error(c, k, "environment names must not be empty");
 	if (!is_null(v)) {
@@ -424,8 +801,8 @@ environment_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 					  "environment '%s' must be a mapping "
 					  "of settings",
 					  e->name);
-		if (walk_mapping(c, v, "setting", setting_keys, RELC_S__COUNT,
-				 env_pair, &e->settings))
+		if (walk_mapping(c, v, "setting", c->setting_keys,
+				 RELC_S__COUNT, env_pair, &e->settings))
 			return -1;
 	}
 	cfg->nenvs++;
@@ -475,7 +852,7 @@ goal_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
 	case 0:
 		return parse_start_type(c, v, g->name, &g->type);
 	case 1:
-		return get_string(c, v, "version", &g->vsn);
+		return get_name(c, v, "version", "a version", &g->vsn);
 	default:
 		if (v->type != YAML_SEQUENCE_NODE)
 			return node_error(c, v,
@@ -491,8 +868,8 @@ goal_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
 			const yaml_node_t *e =
 			    yaml_document_get_node(c->doc, *it);
 
-			if (!e || get_string(c, e, "included_applications",
-					     &g->incl[i]))
+			if (!e || get_name(c, e, "included_applications",
+					   "an application name", &g->incl[i]))
 				return -1;
 		}
 		return 0;
@@ -508,6 +885,8 @@ parse_goal(struct ctx *c, struct relc_goal *g, const yaml_node_t *name,
 	if (name->type != YAML_SCALAR_NODE || is_null(name) ||
 	    get_string(c, name, "applications", &g->name))
 		return node_error(c, name, "expected an application name");
+	if (check_name(c, name, "an application name"))
+		return -1;
 	g->line = line_of(name);
 	g->col = col_of(name);
 	if (!spec || is_null(spec))
@@ -538,7 +917,8 @@ static int
 parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 {
 	const yaml_node_item_t *it;
-	size_t n, i, j;
+	struct strset seen;
+	size_t n, i;
 
 	r->has_goals = 1;
 	if (v->type == YAML_MAPPING_NODE) {
@@ -585,24 +965,20 @@ parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 	} else {
 		return node_error(c, v, "'applications' must be a list");
 	}
-	for (i = 0; i < r->ngoals; i++)
-		for (j = 0; j < i; j++)
-			if (!strcmp(r->goals[i].name, r->goals[j].name))
-				return relc_error_at(
-				    c->err, RELC_ECONFIG, c->path,
-				    r->goals[i].line, r->goals[i].col,
-				    "application '%s' is listed twice",
-				    r->goals[i].name);
-	return 0;
+	strset_init(&seen, r->ngoals);
+	for (i = 0; i < r->ngoals; i++) {
+		if (strset_add(&seen, r->goals[i].name,
+			       strlen(r->goals[i].name))) {
+			relc_error_at(c->err, RELC_ECONFIG, c->path,
+				      r->goals[i].line, r->goals[i].col,
+				      "application '%s' is listed twice",
+				      r->goals[i].name);
+			break;
+		}
+	}
+	strset_release(&seen);
+	return i < r->ngoals ? -1 : 0;
 }
-
-/* A release's keys: its own two, then the settings in setting_keys order. */
-static const char *const release_keys[] = {
-    "version",	"applications", "include_erts", "include_src", "strip_beams",
-    "dev_mode", "output_dir",	"lib_dirs",	"elixir_root",
-};
-_Static_assert(RELC_ARRAY_SIZE(release_keys) == 2 + RELC_S__COUNT,
-	       "release_keys must list every setting");
 
 static int
 release_key_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
@@ -612,10 +988,11 @@ release_key_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 
 	(void)k;
 	if (idx == 0)
-		return get_string(c, v, "version", &r->vsn);
+		return get_name(c, v, "version", "a version", &r->vsn);
 	if (idx == 1)
 		return parse_goals(c, r, v);
-	return parse_setting(c, idx - 2, v, &r->settings);
+	return parse_setting(c, idx - RELC_ARRAY_SIZE(release_own_keys), v,
+			     &r->settings);
 }
 
 static int
@@ -630,6 +1007,8 @@ release_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 	r->name = relc_arena_strdup(c->arena, scalar(k));
 	r->line = line_of(k);
 	r->col = col_of(k);
+	if (check_name(c, k, "a release name"))
+		return -1;
 	if (!relc_path_component_ok(r->name, strlen(r->name)) ||
 	    strchr(r->name, ' '))
 		return node_error(c, k,
@@ -640,8 +1019,8 @@ release_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 		if (v->type != YAML_MAPPING_NODE)
 			return node_error(
 			    c, v, "release '%s' must be a mapping", r->name);
-		if (walk_mapping(c, v, "release key", release_keys,
-				 RELC_ARRAY_SIZE(release_keys),
+		if (walk_mapping(c, v, "release key", c->release_keys,
+				 RELC_ARRAY_SIZE(c->release_keys),
 				 release_key_pair, r))
 			return -1;
 	}
@@ -669,11 +1048,13 @@ top_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
 	case 0:
 		cfg->release_line = line_of(v);
 		cfg->release_col = col_of(v);
-		return get_string(c, v, "release", &cfg->default_release);
+		return get_name(c, v, "release", "a release name",
+				&cfg->default_release);
 	case 1:
 		cfg->env_line = line_of(v);
 		cfg->env_col = col_of(v);
-		return get_string(c, v, "environment", &cfg->default_env);
+		return get_name(c, v, "environment", "an environment name",
+				&cfg->default_env);
 	case 2:
 		if (v->type != YAML_MAPPING_NODE)
 			return node_error(c, v,
@@ -726,6 +1107,40 @@ check_defaults(struct ctx *c, struct relc_config *cfg, const yaml_node_t *root)
 	return 0;
 }
 
+/* Record the parser's error, at its position. */
+static int
+yaml_error(struct ctx *c, const yaml_parser_t *parser)
+{
+	return relc_error_at(
+	    c->err, RELC_ECONFIG, c->path, parser->problem_mark.line + 1,
+	    parser->problem_mark.column + 1, "%s%s%s",
+	    parser->problem ? parser->problem : "cannot parse YAML",
+	    parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+/*
+ * After the first document the stream must end: a second document (after
+ * "---", or a "%" directive) is an error where it starts, so that what
+ * follows the first is not silently ignored.
+ */
+static int
+check_one_document(struct ctx *c, yaml_parser_t *parser)
+{
+	yaml_event_t ev;
+	int r = 0;
+
+	if (!yaml_parser_parse(parser, &ev))
+		return yaml_error(c, parser);
+	if (ev.type == YAML_DOCUMENT_START_EVENT)
+		r = relc_error_at(c->err, RELC_ECONFIG, c->path,
+				  ev.start_mark.line + 1,
+				  ev.start_mark.column + 1,
+				  "the file holds a second YAML document; "
+				  "relc.yaml must hold one");
+	yaml_event_delete(&ev);
+	return r;
+}
+
 int
 relc_config_parse(struct relc_config **out, const char *buf, size_t len,
 		  const char *path, struct relc_error *err)
@@ -743,24 +1158,20 @@ relc_config_parse(struct relc_config **out, const char *buf, size_t len,
 	c.doc = &doc;
 	c.arena = &cfg->arena;
 	c.err = err;
+	fill_keys(&c);
 	if (!yaml_parser_initialize(&parser))
 		RELC_BUG("yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		const char *problem =
-		    parser.problem ? parser.problem : "cannot parse YAML";
-
-		relc_error_at(err, RELC_ECONFIG, path,
-			      parser.problem_mark.line + 1,
-			      parser.problem_mark.column + 1, "%s%s%s", problem,
-			      parser.context ? " " : "",
-			      parser.context ? parser.context : "");
+		yaml_error(&c, &parser);
 		yaml_parser_delete(&parser);
 		relc_config_free(cfg);
 		return -1;
 	}
 	root = yaml_document_get_root_node(&doc);
-	if (!root) {
+	if (check_one_document(&c, &parser)) {
+		/* the error is recorded */
+	} else if (!root) {
 		relc_error_at(err, RELC_ECONFIG, path, 1, 1,
 			      "the file is empty (expected a 'releases:' "
 			      "mapping)");
@@ -789,7 +1200,7 @@ relc_config_load(struct relc_config **out, const char *path,
 	struct relc_strbuf sb = RELC_STRBUF_INIT;
 	int r;
 
-	if (relc_fs_read_file(&sb, path, MAX_CONFIG_SIZE, 0, err)) {
+	if (relc_fs_read_file(&sb, path, RELC_CONFIG_MAX_SIZE, 0, err)) {
 		relc_strbuf_release(&sb);
 		return -1;
 	}
@@ -829,6 +1240,9 @@ relc_config_select(const struct relc_release_config **rel_out,
 	struct relc_strbuf names = RELC_STRBUF_INIT;
 	size_t i;
 
+	if (release && has_control(release, strlen(release)))
+		return control_error(err, RELC_EUSAGE, NULL, 0, 0, release,
+				     strlen(release), "a release name");
 	if (!release)
 		release = cfg->default_release;
 	if (!release) {
@@ -861,6 +1275,9 @@ relc_config_select(const struct relc_release_config **rel_out,
 		env = cfg->default_env;
 	if (!env)
 		env = mix_env && *mix_env ? mix_env : "prod";
+	if (has_control(env, strlen(env)))
+		return control_error(err, RELC_EUSAGE, NULL, 0, 0, env,
+				     strlen(env), "an environment name");
 	if (!relc_path_component_ok(env, strlen(env)))
 		return relc_error_set(err, RELC_EUSAGE,
 				      "'%s' cannot be an environment name (it "
@@ -884,24 +1301,4 @@ relc_config_select(const struct relc_release_config **rel_out,
 	*rel_out = rel;
 	*env_out = e ? e->name : env;
 	return 0;
-}
-
-void
-relc_settings_describe(struct relc_strbuf *out, const struct relc_settings *s)
-{
-	size_t i;
-
-	relc_strbuf_addf(out, "include_erts=%d %s\ninclude_src=%d\n",
-			 s->include_erts, s->erts_path ? s->erts_path : "",
-			 s->include_src);
-	relc_strbuf_addf(out, "strip_beams=%d\ndev_mode=%d\noutput_dir=%s\n",
-			 s->strip_beams, s->dev_mode,
-			 s->output_dir ? s->output_dir : "");
-	relc_strbuf_addstr(out, "lib_dirs=");
-	for (i = 0; i < s->nlib_dirs; i++)
-		relc_strbuf_addf(out, "%zu:%s", strlen(s->lib_dirs[i]),
-				 s->lib_dirs[i]);
-	relc_strbuf_addf(out, "\nelixir_root=%s\nfollow_external_links=%d\n",
-			 s->elixir_root ? s->elixir_root : "",
-			 s->follow_external_links);
 }
