@@ -154,6 +154,16 @@ parse_long(const struct relc_opt_cmd *cmd, int *i, int argc, char **argv,
 	return set(s, a, value, err);
 }
 
+/* The first argument spec from s on, or the END spec. */
+static const struct relc_opt_spec *
+next_arg(const struct relc_opt_cmd *cmd, const struct relc_opt_spec *s)
+{
+	while (s->type != RELC_OPT_END &&
+	       (s->type != RELC_OPT_ARG || !is_mine(cmd, s)))
+		s++;
+	return s;
+}
+
 int
 relc_opt_parse(const struct relc_opt_cmd *cmd, int argc, char **argv,
 	       struct relc_error *err)
@@ -165,10 +175,7 @@ relc_opt_parse(const struct relc_opt_cmd *cmd, int argc, char **argv,
 		const char *a = argv[i];
 
 		if (literal || a[0] != '-' || !a[1]) {
-			while (
-			    next->type != RELC_OPT_END &&
-			    (next->type != RELC_OPT_ARG || !is_mine(cmd, next)))
-				next++;
+			next = next_arg(cmd, next);
 			if (next->type == RELC_OPT_END)
 				return relc_error_set(
 				    err, RELC_EUSAGE,
