@@ -1,266 +1,139 @@
 /*
- * cmd_build.c: relc build and relc archive, which share their options.
- *
- *   relc build   [-r NAME] [-e ENV] [-c PATH] [-q] [-v]
- *                [--archive [archive options]] [--tarball-manifest]
- *   relc archive [-r NAME] [-e ENV] [-c PATH] [-q] [-v] [--list]
- *                [-o PATH] [--format F] [--level N]
+ * cmd_build.c: relc build and relc archive, which share one option table:
+ * the archive options are relc archive's own, and relc build's with
+ * --archive.
  */
 #include "relc/compat.h"
 
-#include <getopt.h>
-#include <limits.h>
-
 #include "cmd.h"
+#include "opt.h"
+#include "report.h"
 #include "relc/error.h"
 #include "relc/release.h"
 
-static const char build_usage[] =
-    "usage: relc build [options]\n"
-    "\n"
-    "Assemble a release from the compiled project, as rel/relc.yaml\n"
-    "describes it, into _build/ENV/rel/NAME (or the config's output_dir).\n"
-    "\n"
-    "  -c, --config PATH      the release config (default: rel/relc.yaml)\n"
-    "  -e, --env ENV          the environment (default: the config's,\n"
-    "                         then $MIX_ENV, then prod)\n"
-    "  -h, --help             show this help\n"
-    "  -q, --quiet            print nothing on success\n"
-    "  -r, --release NAME     the release (default: the config's)\n"
-    "  -v, --verbose          list the applications in boot order\n"
-    "      --archive          also write the archive (see relc archive)\n"
-    "      --tarball-manifest print the mode, size, sha256 and path of\n"
-    "                         every entry the archive would hold\n"
-    "  With --archive, the archive options of relc archive apply.\n";
+/* Our spec flags: options of relc build only, and the archive options. */
+enum { BUILD_ONLY = RELC_OPT_USER, ARCHIVE_OPT = RELC_OPT_USER << 1 };
 
-static const char archive_usage[] =
-    "usage: relc archive [options]\n"
-    "\n"
+static const char build_about[] =
+    "Assemble a release from the compiled project, as rel/relc.yaml\n"
+    "describes it, into _build/ENV/rel/NAME (or the config's output_dir).\n";
+
+static const char archive_about[] =
     "Pack the release into NAME-VSN.tar.gz next to it (_build/ENV/), building\n"
     "it first when it is missing or older than its inputs.  The archive is\n"
     "reproducible: entry mtimes come from $SOURCE_DATE_EPOCH (else\n"
-    "1980-01-01), owners are 0/0, entries are sorted.\n"
-    "\n"
-    "  -c, --config PATH      the release config (default: rel/relc.yaml)\n"
-    "  -e, --env ENV          the environment\n"
-    "  -h, --help             show this help\n"
-    "  -l, --list             print the mode, size, sha256 and path of every\n"
-    "                         entry\n"
-    "  -o, --output PATH      where to write the archive\n"
-    "  -q, --quiet            print nothing on success\n"
-    "  -r, --release NAME     the release\n"
-    "  -v, --verbose          list the applications in boot order\n"
-    "      --format FORMAT    tar.gz (default), tar.zst or tar\n"
-    "      --level N          compression level (gzip 1-9, default 6;\n"
-    "                         zstd 1-19, default 3)\n"
-    "      --threads N        gzip threads (default: one per CPU); the\n"
-    "                         archive is the same whatever the number\n";
-
-enum { OPT_ARCHIVE = 256, OPT_FORMAT, OPT_LEVEL, OPT_MANIFEST, OPT_THREADS };
+    "1980-01-01), owners are 0/0, entries are sorted.\n";
 
 static int
-parse_number(long *out, const char *s, long min, long max, const char *what,
-	     struct relc_error *err)
+source_date_epoch(long long *mtime, struct relc_error *err)
 {
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	long long t;
 	char *end;
-	long v;
 
+	if (!s || !*s)
+		return 0;
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return relc_error_set(
-		    err, RELC_EUSAGE,
-		    "%s must be a number from %ld to %ld, not "
-		    "'%s'",
-		    what, min, max, s);
-	*out = v;
+	t = strtoll(s, &end, 10);
+	if (errno || *end || t < 0)
+		return relc_error_set(err, RELC_EUSAGE,
+				      "SOURCE_DATE_EPOCH must be a number of "
+				      "seconds, not '%s'",
+				      s);
+	*mtime = t;
 	return 0;
-}
-
-static void
-print_manifest(const struct relc_archive_manifest *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++) {
-		const struct relc_archive_entry *e = &m->v[i];
-
-		switch (e->type) {
-		case RELC_ENTRY_DIR:
-			printf("%04o %12s %-64s %s/\n", e->mode, "-", "-",
-			       e->path);
-			break;
-		case RELC_ENTRY_SYMLINK:
-			printf("%04o %12s %-64s %s -> %s\n", e->mode, "-", "-",
-			       e->path, e->target);
-			break;
-		case RELC_ENTRY_FILE:
-			printf("%04o %12llu %s %s\n", e->mode,
-			       (unsigned long long)e->size, e->sha256, e->path);
-			break;
-		}
-	}
 }
 
 static int
 run(int argc, char **argv, int is_archive, struct relc_error *err)
 {
-	static const struct option longopts[] = {
-	    {"archive", no_argument, NULL, OPT_ARCHIVE},
-	    {"config", required_argument, NULL, 'c'},
-	    {"env", required_argument, NULL, 'e'},
-	    {"format", required_argument, NULL, OPT_FORMAT},
-	    {"help", no_argument, NULL, 'h'},
-	    {"level", required_argument, NULL, OPT_LEVEL},
-	    {"list", no_argument, NULL, 'l'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"release", required_argument, NULL, 'r'},
-	    {"tarball-manifest", no_argument, NULL, OPT_MANIFEST},
-	    {"threads", required_argument, NULL, OPT_THREADS},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *usage = is_archive ? archive_usage : build_usage;
-	const char *epoch = getenv("SOURCE_DATE_EPOCH");
-	struct relc_build_opts opts;
+	struct relc_build_opts o;
 	struct relc_build_result res;
-	int c, r, quiet = 0, verbose = 0, list = 0, archive_only_opt = 0;
+	int r, quiet = 0, verbose = 0, list = 0, jobs = 0;
+	const char *format = NULL;
+	const struct relc_opt_spec specs[] = {
+	    RELC_SPEC_VALUE('c', "config", "PATH", &o.config_path, 0,
+			    "the release config (default: rel/relc.yaml)"),
+	    RELC_SPEC_VALUE('e', "env", "ENV", &o.env, 0,
+			    "the environment (default: the config's, then "
+			    "$MIX_ENV, then prod)"),
+	    RELC_SPEC_SWITCH('f', "force", &o.force, 0,
+			     "rebuild even when up to date; use an existing "
+			     "directory that relc did not make, keeping what "
+			     "it holds"),
+	    RELC_SPEC_HELP,
+	    RELC_SPEC_NUMBER('j', "jobs", "N", &jobs, 1, 64, 0,
+			     "threads for copying and compressing, 1-64 "
+			     "(default: one per CPU); the archive is the same "
+			     "whatever the number"),
+	    RELC_SPEC_SWITCH('q', "quiet", &quiet, 0,
+			     "print nothing on success"),
+	    RELC_SPEC_VALUE('r', "release", "NAME", &o.release, 0,
+			    "the release (default: the config's)"),
+	    RELC_SPEC_SWITCH('v', "verbose", &verbose, 0,
+			     "list the applications in boot order"),
+	    RELC_SPEC_SWITCH(0, "archive", &o.archive, BUILD_ONLY,
+			     "also write the archive (see relc archive)"),
+	    RELC_SPEC_SWITCH(0, "tarball-manifest", &o.manifest, BUILD_ONLY,
+			     "print the mode, size, sha256 and path of every "
+			     "entry the archive would hold, and write no "
+			     "archive"),
+	    RELC_SPEC_SWITCH('l', "list", &list, ARCHIVE_OPT,
+			     "print the mode, size, sha256 and path of every "
+			     "entry"),
+	    RELC_SPEC_VALUE('o', "output", "PATH", &o.archive_path, ARCHIVE_OPT,
+			    "where to write the archive"),
+	    RELC_SPEC_VALUE(0, "format", "FORMAT", &format, ARCHIVE_OPT,
+			    "tar.gz (default), tar.zst or tar"),
+	    RELC_SPEC_NUMBER(0, "level", "N", &o.archive_opts.level, 1, 22,
+			     ARCHIVE_OPT,
+			     "compression level (gzip 1-9, default 6; zstd "
+			     "1-19, default 3)"),
+	    RELC_SPEC_NUMBER(0, "threads", "N", &jobs, 1, 64, RELC_OPT_HIDDEN,
+			     "the old name of --jobs"),
+	    RELC_SPEC_END,
+	};
+	const struct relc_opt_cmd cmd = {is_archive ? "archive" : "build",
+					 is_archive ? archive_about
+						    : build_about,
+					 specs,
+					 is_archive ? BUILD_ONLY : 0,
+					 is_archive ? 0 : ARCHIVE_OPT,
+					 "Archive options (with --archive):"};
 	char *self;
-	long v;
-	size_t i;
 
-	memset(&opts, 0, sizeof(opts));
-	opts.archive = is_archive;
-	opts.build_if_stale = is_archive;
-	opts.archive_opts.mtime = RELC_ARCHIVE_DEFAULT_MTIME;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:e:hlo:qr:v", longopts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'c':
-			opts.config_path = optarg;
-			break;
-		case 'e':
-			opts.env = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		case 'l':
-			list = 1;
-			archive_only_opt = 'l';
-			break;
-		case 'o':
-			opts.archive_path = optarg;
-			archive_only_opt = 'o';
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'r':
-			opts.release = optarg;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case OPT_ARCHIVE:
-			if (is_archive)
-				goto unknown;
-			opts.archive = 1;
-			break;
-		case OPT_MANIFEST:
-			if (is_archive)
-				goto unknown;
-			opts.manifest = 1;
-			break;
-		case OPT_FORMAT:
-			if (relc_archive_parse_format(&opts.archive_opts.format,
-						      optarg, err))
-				return -1;
-			break;
-		case OPT_LEVEL:
-			if (parse_number(&v, optarg, 1, 22, "--level", err))
-				return -1;
-			opts.archive_opts.level = (int)v;
-			break;
-		case OPT_THREADS:
-			if (parse_number(&v, optarg, 1, 64, "--threads", err))
-				return -1;
-			opts.archive_opts.threads = (unsigned)v;
-			break;
-		case ':':
-			return relc_error_set(err, RELC_EUSAGE,
-					      "option '%s' needs a value",
-					      argv[optind - 1]);
-		default:
-		unknown:
-			return relc_error_set(err, RELC_EUSAGE,
-					      "unknown option '%s' (see 'relc "
-					      "%s --help')",
-					      argv[optind - 1],
-					      is_archive ? "archive" : "build");
-		}
-	}
-	if (optind < argc)
-		return relc_error_set(err, RELC_EUSAGE,
-				      "unexpected argument '%s'", argv[optind]);
-	if (!is_archive && archive_only_opt && !opts.archive)
+	memset(&o, 0, sizeof(o));
+	o.archive = is_archive;
+	o.build_if_stale = is_archive;
+	o.archive_opts.mtime = RELC_ARCHIVE_DEFAULT_MTIME;
+	if ((r = relc_opt_parse(&cmd, argc, argv, err)))
+		return r < 0 ? -1 : 0;
+	if (!o.archive && (list || o.archive_path))
 		return relc_error_set(err, RELC_EUSAGE,
 				      "-%c goes with 'relc archive' or "
 				      "--archive",
-				      archive_only_opt);
-	if (opts.archive_opts.format == RELC_ARCHIVE_TAR_GZ &&
-	    opts.archive_opts.level > 9)
+				      o.archive_path ? 'o' : 'l');
+	if (format &&
+	    relc_archive_parse_format(&o.archive_opts.format, format, err))
+		return -1;
+	if (o.archive_opts.format == RELC_ARCHIVE_TAR_GZ &&
+	    o.archive_opts.level > 9)
 		return relc_error_set(err, RELC_EUSAGE,
 				      "the gzip level must be 1 to 9");
-	if (epoch && *epoch) {
-		long long t;
-		char *end;
-
-		errno = 0;
-		t = strtoll(epoch, &end, 10);
-		if (errno || *end || t < 0)
-			return relc_error_set(err, RELC_EUSAGE,
-					      "SOURCE_DATE_EPOCH must be a "
-					      "number of seconds, not '%s'",
-					      epoch);
-		opts.archive_opts.mtime = t;
-	}
-	opts.path_env = getenv("PATH");
-	opts.mix_env = getenv("MIX_ENV");
+	if (source_date_epoch(&o.archive_opts.mtime, err))
+		return -1;
+	o.jobs = (unsigned)jobs;
+	o.archive_opts.threads = (unsigned)jobs;
+	o.warn = relc_report_warning;
+	o.path_env = getenv("PATH");
+	o.mix_env = getenv("MIX_ENV");
 	self = realpath("/proc/self/exe", NULL);
-	opts.self_path = self;
-	r = relc_release_build(&res, &opts, err);
+	o.self_path = self;
+	r = relc_release_build(&res, &o, err);
 	free(self);
 	if (r)
 		return -1;
-	if (verbose) {
-		for (i = 0; i < res.napps; i++)
-			printf("  %-24s %-12s %s\n", res.apps[i].name,
-			       res.apps[i].vsn, res.apps[i].type);
-		if (res.built)
-			printf("relc: copied %zu files (%zu bytes), stripped "
-			       "%zu BEAM files\n",
-			       res.files, res.bytes, res.stripped);
-	}
-	if (list || opts.manifest)
-		print_manifest(&res.manifest);
-	if (!quiet && !opts.manifest && !list) {
-		if (res.built)
-			printf("relc: built %s %s (%s, OTP %s, erts %s, %zu "
-			       "applications) in %s\n",
-			       res.name, res.vsn, res.env, res.otp_version,
-			       res.erts_vsn, res.napps, res.output_dir);
-		else
-			printf("relc: %s %s in %s is up to date\n", res.name,
-			       res.vsn, res.output_dir);
-		if (res.archive_path)
-			printf("relc: archived %s %s in %s (%zu entries)\n",
-			       res.name, res.vsn, res.archive_path,
-			       res.manifest.n);
-	}
+	relc_report_build(&res, quiet, verbose, list || o.manifest);
 	relc_build_result_release(&res);
 	return 0;
 }
