@@ -56,8 +56,9 @@ relc_report_build(const struct relc_build_result *res, int quiet, int verbose,
 			       res->apps[i].vsn, res->apps[i].type);
 		if (res->built)
 			printf("relc: copied %zu files (%zu bytes), stripped "
-			       "%zu BEAM files\n",
-			       res->files, res->bytes, res->stripped);
+			       "%zu BEAM files, reused %zu unchanged files\n",
+			       res->files, res->bytes, res->stripped,
+			       res->reused);
 	}
 	if (list)
 		print_manifest(&res->manifest);
