@@ -16,6 +16,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+from needs import require  # noqa: E402
 
 # What bin/NAME and erts/bin/erl use, and nothing else: no Erlang.
 TOOLS = ["sh", "dirname", "basename", "readlink", "cat", "sed", "head",
@@ -143,6 +145,7 @@ def compile_hello(ws):
 
 def main(test):
     """Run test(ws) with the relc given on the command line."""
+    require("erl", "escript", "erlc", "rebar3")
     ws = Workspace(sys.argv[1])
     passed = False
     try:

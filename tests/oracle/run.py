@@ -20,6 +20,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ESCRIPT = os.path.join(HERE, "oracle.escript")
+sys.path.insert(0, os.path.dirname(HERE))
+from needs import require  # noqa: E402
 
 
 def run(cmd, cwd, check=True):
@@ -31,6 +33,7 @@ def run(cmd, cwd, check=True):
 
 
 def main():
+    require("erl", "escript")
     relc, case = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     tmp = tempfile.mkdtemp(prefix="relc-oracle-")
     ok = False
