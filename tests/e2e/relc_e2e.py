@@ -21,7 +21,8 @@ from needs import require  # noqa: E402
 
 # What bin/NAME and erts/bin/erl use, and nothing else: no Erlang.
 TOOLS = ["sh", "dirname", "basename", "readlink", "cat", "sed", "head",
-         "tail", "grep", "od", "tr", "mv", "mkdir", "sleep", "wc", "uname"]
+         "tail", "grep", "od", "tr", "mv", "mkdir", "sleep", "wc", "uname",
+         "rm"]
 
 
 class Failure(Exception):
