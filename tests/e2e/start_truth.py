@@ -55,16 +55,9 @@ def build_app(ws, app, body):
 
 
 def tools_path(ws):
-    """The tools bin/NAME uses, rm included (it removes its pid file), and
-    no Erlang."""
-    bindir = ws.path("tools-bin")
-    if not os.path.isdir(bindir):
-        os.makedirs(bindir)
-        for tool in TOOLS + ["rm"]:
-            real = shutil.which(tool, path="/usr/bin:/bin")
-            check(real, "this machine has no %s", tool)
-            os.symlink(real, os.path.join(bindir, tool))
-    return bindir
+    """The tools bin/NAME uses (rm among them: it removes its pid file),
+    and no Erlang."""
+    return ws.no_erlang_path()
 
 
 def env_for(ws, prefix, **extra):
