@@ -51,6 +51,7 @@ struct relc_place {
 	struct relc_lock lock;
 	int exists;   /* something is at `out` */
 	int has_prev; /* and it is a relc release: prev is its stamp */
+	int marked;   /* a relc release whose stamp cannot be read */
 	struct relc_stamp prev;
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;

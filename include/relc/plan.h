@@ -47,7 +47,7 @@ struct relc_plan_app {
 	unsigned subdirs;     /* enum relc_plan_subdirs */
 	int strip;	      /* strip BEAM files */
 	const char *link;     /* LINK: the link's text, relative to lib/ */
-	char fingerprint[65]; /* of its inputs (stamp.c fills it in) */
+	char fingerprint[33]; /* of its inputs (stamp.c fills it in) */
 };
 
 struct relc_plan_file {
@@ -66,7 +66,7 @@ struct relc_plan {
 	 */
 	const char *erts_src;
 	const char *erts_dirname; /* "erts-VSN" */
-	char erts_fingerprint[65];
+	char erts_fingerprint[33];
 	int system_libs; /* OTP's applications are carried too */
 	int dev_mode;
 	/* priv/: links that leave the application are followed */

@@ -46,7 +46,7 @@ struct relc_stamp_entry {
 /* The fingerprint an application's (or ERTS's) copy was made from. */
 struct relc_stamp_part {
 	const char *dirname; /* lib/NAME-VSN's NAME-VSN, or erts-VSN */
-	char fingerprint[65];
+	char fingerprint[33];
 };
 
 struct relc_stamp {
@@ -78,9 +78,11 @@ int relc_stamp_read(struct relc_stamp *out, const char *root,
 /*
  * Fingerprint the inputs of every application the plan copies and of
  * ERTS (into plan->apps[i].fingerprint and plan->erts_fingerprint), with
- * the walk the copy will make, so that its errors come here first.
+ * the walk the copy will make, so that its errors come here first; on up
+ * to `threads` threads (0: one per CPU).
  */
-int relc_stamp_fingerprint(struct relc_plan *plan, struct relc_error *err);
+int relc_stamp_fingerprint(struct relc_plan *plan, unsigned threads,
+			   struct relc_error *err);
 
 /*
  * The key of a build: the plan (fingerprinted), the settings' canonical

@@ -29,8 +29,11 @@ enum relc_walk_flags {
 					   dangling link): return 1 */
 	RELC_WALK_WRITABLE = 1 << 4,	/* make directories u+w (removal) */
 	RELC_WALK_UNSTOPPABLE = 1 << 5, /* ignore interrupts (cleaning up) */
-	RELC_WALK_FLAT = 1 << 6		/* the root's entries but its
+	RELC_WALK_FLAT = 1 << 6,	/* the root's entries but its
 					   subdirectories */
+	RELC_WALK_NO_STAT = 1 << 7	/* the callback needs only the
+					   kind: e->st may be NULL, links
+					   have no target (removal) */
 };
 
 enum relc_walk_kind {

@@ -7,7 +7,6 @@
 #include "relc/copy.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include "relc/error.h"
 #include "relc/fsutil.h"
 #include "relc/interrupt.h"
+#include "relc/jobs.h"
 #include "relc/path.h"
 #include "relc/plan.h"
 #include "relc/stamp.h"
@@ -30,7 +30,6 @@
 /* No application directory is this big: a link that leads astray is. */
 #define MAX_TREE_ENTRIES ((size_t)200000)
 #define MAX_TREE_BYTES ((uint64_t)8 << 30)
-#define MAX_JOBS 16
 
 static mode_t
 file_mode(const struct stat *st)
@@ -155,6 +154,23 @@ out:
 
 /* ---- a tree -------------------------------------------------------------- */
 
+/*
+ * The process's umask, read once (relc_copy_release reads it before its
+ * threads start): a file is created with its mode, and chmod'ed only
+ * when the umask took something away.
+ */
+static mode_t umask_now = (mode_t)-1;
+
+static mode_t
+current_umask(void)
+{
+	if (umask_now == (mode_t)-1) {
+		umask_now = umask(022);
+		umask(umask_now);
+	}
+	return umask_now;
+}
+
 struct tree {
 	int dfd[MAX_DEPTH + 2]; /* the destination directories, by depth */
 	struct relc_strbuf dst; /* for messages */
@@ -207,8 +223,10 @@ copy_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 	case RELC_WALK_FILE:
 		if (t->skip && t->skip(e->name))
 			return 0;
+		/* created with its mode, when the umask lets it be */
 		out = openat(t->dfd[e->depth - 1], e->name,
-			     O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			     O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			     file_mode(e->st));
 		if (out < 0)
 			return relc_error_errno(err, "cannot create '%s'",
 						dst_path(t, e));
@@ -221,7 +239,8 @@ copy_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 			if (!r)
 				t->stats->bytes += (size_t)e->st->st_size;
 		}
-		if (!r && fchmod(out, file_mode(e->st)) < 0)
+		if (!r && (file_mode(e->st) & current_umask()) &&
+		    fchmod(out, file_mode(e->st)) < 0)
 			r = relc_error_errno(err, "cannot chmod '%s'",
 					     dst_path(t, e));
 		if (close(out) < 0 && !r)
@@ -590,16 +609,11 @@ struct job {
 	const struct relc_plan_app *pa; /* NULL: ERTS */
 	int reuse;
 	struct relc_copy_stats stats;
-	struct relc_error err;
-	int failed;
 };
 
-struct pool {
+struct jobs {
 	const struct relc_copy_in *in;
-	struct job *jobs;
-	size_t njobs, next;
-	int stop;
-	pthread_mutex_t mu;
+	struct job *v;
 };
 
 /* Was `dirname` (prefix in the release) copied from these inputs before? */
@@ -617,67 +631,33 @@ reusable(const struct relc_copy_in *in, const char *prefix, const char *dirname,
 }
 
 static int
-run_job(const struct relc_copy_in *in, struct job *j)
+run_job(void *ctx, size_t i, struct relc_error *err)
 {
+	struct jobs *js = ctx;
+	const struct relc_copy_in *in = js->in;
 	const struct relc_plan *plan = in->plan;
+	struct job *j = &js->v[i];
 	struct relc_strbuf prefix = RELC_STRBUF_INIT, lib = RELC_STRBUF_INIT;
 	int r;
 
 	if (!j->pa) {
 		r = j->reuse
 			? reuse_tree(plan, in->previous, in->staging,
-				     plan->erts_dirname, &j->stats, &j->err)
-			: relc_copy_erts(plan, in->staging, &j->stats, &j->err);
+				     plan->erts_dirname, &j->stats, err)
+			: relc_copy_erts(plan, in->staging, &j->stats, err);
 	} else if (j->reuse) {
 		relc_strbuf_addstr(&prefix, "lib");
 		relc_path_append(&prefix, j->pa->dirname);
 		r = reuse_tree(plan, in->previous, in->staging, prefix.buf,
-			       &j->stats, &j->err);
+			       &j->stats, err);
 	} else {
 		relc_strbuf_addstr(&lib, in->staging);
 		relc_path_append(&lib, "lib");
-		r = relc_copy_app(plan, j->pa, lib.buf, &j->stats, &j->err);
+		r = relc_copy_app(plan, j->pa, lib.buf, &j->stats, err);
 	}
 	relc_strbuf_release(&prefix);
 	relc_strbuf_release(&lib);
 	return r;
-}
-
-static void *
-worker(void *arg)
-{
-	struct pool *p = arg;
-
-	for (;;) {
-		struct job *j;
-
-		pthread_mutex_lock(&p->mu);
-		if (p->stop || p->next >= p->njobs) {
-			pthread_mutex_unlock(&p->mu);
-			return NULL;
-		}
-		j = &p->jobs[p->next++];
-		pthread_mutex_unlock(&p->mu);
-		if (run_job(p->in, j)) {
-			pthread_mutex_lock(&p->mu);
-			j->failed = 1;
-			p->stop = 1;
-			pthread_mutex_unlock(&p->mu);
-		}
-	}
-}
-
-static unsigned
-threads_for(unsigned asked, size_t njobs)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned n = asked ? asked : (cpus > 0 ? (unsigned)cpus : 1);
-
-	if (n > MAX_JOBS)
-		n = MAX_JOBS;
-	if (n > njobs)
-		n = (unsigned)njobs;
-	return n ? n : 1;
 }
 
 int
@@ -686,22 +666,18 @@ relc_copy_release(struct relc_copy_stats *stats, const struct relc_copy_in *in,
 {
 	const struct relc_plan *plan = in->plan;
 	struct relc_strbuf lib = RELC_STRBUF_INIT, prefix = RELC_STRBUF_INIT;
-	pthread_t tids[MAX_JOBS];
-	struct pool p;
-	size_t i, k;
-	unsigned nthreads, started = 0;
+	struct jobs js;
+	size_t i, n = 0;
 	int r = -1;
 
 	memset(stats, 0, sizeof(*stats));
-	memset(&p, 0, sizeof(p));
-	p.in = in;
-	RELC_CALLOC_ARRAY(p.jobs, plan->napps + 1);
-	if (plan->erts_src) {
-		p.jobs[p.njobs].reuse =
+	(void)current_umask();
+	js.in = in;
+	RELC_CALLOC_ARRAY(js.v, plan->napps + 1);
+	if (plan->erts_src)
+		js.v[n++].reuse =
 		    reusable(in, plan->erts_dirname, plan->erts_dirname,
 			     plan->erts_fingerprint);
-		relc_error_init(&p.jobs[p.njobs++].err);
-	}
 	for (i = 0; i < plan->napps; i++) {
 		const struct relc_plan_app *pa = &plan->apps[i];
 
@@ -709,11 +685,10 @@ relc_copy_release(struct relc_copy_stats *stats, const struct relc_copy_in *in,
 			continue;
 		relc_strbuf_reset(&prefix);
 		relc_strbuf_addf(&prefix, "lib/%s", pa->dirname);
-		p.jobs[p.njobs].pa = pa;
-		p.jobs[p.njobs].reuse =
+		js.v[n].pa = pa;
+		js.v[n++].reuse =
 		    pa->how == RELC_PLAN_COPY &&
 		    reusable(in, prefix.buf, pa->dirname, pa->fingerprint);
-		relc_error_init(&p.jobs[p.njobs++].err);
 	}
 	relc_strbuf_addstr(&lib, in->staging);
 	relc_path_append(&lib, "lib");
@@ -721,32 +696,15 @@ relc_copy_release(struct relc_copy_stats *stats, const struct relc_copy_in *in,
 		relc_error_errno(err, "cannot create '%s'", lib.buf);
 		goto out;
 	}
-	nthreads = threads_for(in->jobs, p.njobs);
-	pthread_mutex_init(&p.mu, NULL);
-	if (nthreads > 1)
-		for (; started < nthreads - 1; started++)
-			if (pthread_create(&tids[started], NULL, worker, &p))
-				break;
-	worker(&p);
-	for (k = 0; k < started; k++)
-		pthread_join(tids[k], NULL);
-	pthread_mutex_destroy(&p.mu);
-	/* The first failure in plan order, whichever thread saw it first. */
-	for (i = 0; i < p.njobs; i++) {
-		stats->files += p.jobs[i].stats.files;
-		stats->bytes += p.jobs[i].stats.bytes;
-		stats->stripped += p.jobs[i].stats.stripped;
-		stats->reused += p.jobs[i].stats.reused;
-		if (p.jobs[i].failed && !relc_error_isset(err)) {
-			*err = p.jobs[i].err;
-			relc_error_init(&p.jobs[i].err);
-		}
+	r = relc_jobs_run(n, run_job, &js, in->jobs, err);
+	for (i = 0; i < n; i++) {
+		stats->files += js.v[i].stats.files;
+		stats->bytes += js.v[i].stats.bytes;
+		stats->stripped += js.v[i].stats.stripped;
+		stats->reused += js.v[i].stats.reused;
 	}
-	r = relc_error_isset(err) ? -1 : 0;
 out:
-	for (i = 0; i < p.njobs; i++)
-		relc_error_release(&p.jobs[i].err);
-	free(p.jobs);
+	free(js.v);
 	relc_strbuf_release(&lib);
 	relc_strbuf_release(&prefix);
 	return r;

@@ -186,8 +186,11 @@ relc_place_inspect(struct relc_place *p, int force, struct relc_error *err)
 	if (got < 0) {
 		if (!force)
 			goto out;
+		/* relc's, though its stamp cannot be read (see carry) */
 		relc_error_release(err);
-		got = 1;
+		p->marked = 1;
+		r = 0;
+		goto out;
 	}
 	if (got == 0) {
 		p->has_prev = 1;
@@ -256,10 +259,34 @@ relc_place_scratch(struct relc_place *p, const char **out, const char *what,
 struct carry {
 	struct relc_place *p;
 	struct relc_strset made; /* what the previous build wrote */
+	int by_layout;		 /* not known: take relc's layout instead */
 	char **found;		 /* what is not relc's, release-relative */
 	size_t nfound, afound;
 	struct relc_error *err;
 };
+
+/*
+ * Is OLD/path relc's?  What the previous build's stamp lists, or when its
+ * stamp cannot be read, what relc's layout has: bin/NAME, erts-VSN, lib/,
+ * releases/ but for releases/COOKIE, and .relc.
+ */
+static int
+made(const struct carry *c, const char *path)
+{
+	const char *slash = strchr(path, '/');
+
+	if (!c->by_layout)
+		return relc_strset_has(&c->made, path);
+	if (!slash)
+		return !strcmp(path, "bin") || !strcmp(path, "lib") ||
+		       !strcmp(path, "releases") || !strncmp(path, "erts-", 5);
+	if (!strncmp(path, "bin/", 4))
+		return !strcmp(path + 4, relc_path_basename(c->p->out.buf)) ||
+		       !strchr(path + 4, '/');
+	if (!strncmp(path, "releases/", 9))
+		return strcmp(path, "releases/COOKIE") != 0;
+	return !strncmp(path, "lib/", 4) || !strncmp(path, "erts-", 5);
+}
 
 /*
  * Find what is not relc's under OLD/rel (a directory).  An entry the new
@@ -299,7 +326,7 @@ find_carried(struct carry *c, const char *rel)
 		if (lstat(old.buf, &so) < 0)
 			continue;
 		in_new = lstat(neu.buf, &sn) == 0;
-		if (relc_strset_has(&c->made, child.buf)) {
+		if (made(c, child.buf)) {
 			/* relc's: look inside its directories for others' */
 			if (S_ISDIR(so.st_mode) && find_carried(c, child.buf))
 				goto out;
@@ -443,6 +470,7 @@ carry_over(struct relc_place *p, struct carry *c, struct relc_error *err)
 	memset(c, 0, sizeof(*c));
 	c->p = p;
 	c->err = err;
+	c->by_layout = p->marked;
 	if (p->has_prev)
 		for (i = 0; i < p->prev.nentries; i++)
 			relc_strset_add(&c->made, p->prev.entries[i].path);

@@ -235,7 +235,7 @@ stage_plan(struct build *b)
 	in->out_dir = b->out_abs.buf;
 	in->relc_version = RELC_VERSION;
 	if (relc_plan_make(&b->plan, in, &b->arena, b->err) ||
-	    relc_stamp_fingerprint(&b->plan, b->err))
+	    relc_stamp_fingerprint(&b->plan, b->opts->jobs, b->err))
 		return -1;
 	relc_settings_describe(&settings, &b->settings);
 	identity(b, &self);

@@ -13,6 +13,8 @@
 #include "relc/copy.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
+#include "relc/hash.h"
+#include "relc/jobs.h"
 #include "relc/path.h"
 #include "relc/plan.h"
 #include "relc/sha256.h"
@@ -126,6 +128,13 @@ relc_stamp_unescape(struct relc_strbuf *out, const char *w, size_t len)
 	size_t i;
 
 	relc_strbuf_reset(out);
+	if (!memchr(w, '%', len)) {
+		for (i = 0; i < len; i++)
+			if ((unsigned char)w[i] <= ' ' || w[i] == 0x7f)
+				return -1;
+		relc_strbuf_add(out, w, len);
+		return 0;
+	}
 	for (i = 0; i < len; i++) {
 		if (w[i] == '%') {
 			int hi, lo;
@@ -184,20 +193,21 @@ number(struct parser *ps, uintmax_t *out, int base, int negative_ok)
 	return 0;
 }
 
+/* A digest of n lower-case hex digits into out (n + 1 bytes). */
 static int
-hash(struct parser *ps, char out[65])
+hash(struct parser *ps, char *out, size_t n)
 {
 	size_t len, i;
 	const char *w = word(ps, &len);
 
-	if (!w || len != 64)
+	if (!w || len != n)
 		return -1;
-	for (i = 0; i < 64; i++) {
+	for (i = 0; i < n; i++) {
 		if (hexval((unsigned char)w[i]) < 0 || relc_isupper(w[i]))
 			return -1;
 		out[i] = w[i];
 	}
-	out[64] = '\0';
+	out[n] = '\0';
 	return 0;
 }
 
@@ -280,7 +290,7 @@ relc_stamp_parse(struct relc_stamp *out, const char *buf, size_t len,
 		goto out;
 	}
 	w = word(&ps, &wl);
-	if (!is(w, wl, "key") || hash(&ps, out->key) || line_end(&ps)) {
+	if (!is(w, wl, "key") || hash(&ps, out->key, 64) || line_end(&ps)) {
 		bad(&ps, "no 'key' line");
 		goto out;
 	}
@@ -292,7 +302,7 @@ relc_stamp_parse(struct relc_stamp *out, const char *buf, size_t len,
 			RELC_ALLOC_GROW(out->parts, out->nparts + 1, aparts);
 			pt = &out->parts[out->nparts++];
 			if (!(pt->dirname = name(&ps)) ||
-			    hash(&ps, pt->fingerprint) || line_end(&ps)) {
+			    hash(&ps, pt->fingerprint, 32) || line_end(&ps)) {
 				bad(&ps, "a bad 'part' line");
 				goto out;
 			}
@@ -382,82 +392,90 @@ relc_stamp_fingerprint_of(const struct relc_stamp *st, const char *dirname)
 static int
 hash_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 {
-	struct relc_sha256 *sha = ctx;
-	struct relc_strbuf line = RELC_STRBUF_INIT;
+	struct relc_hash *h = ctx;
+	uint64_t rec[7];
+	size_t len = strlen(e->rel);
 
 	(void)err;
 	if (e->kind == RELC_WALK_DIR_POST)
 		return 0;
-	relc_strbuf_addf(
-	    &line, "%d %o %jd %jd.%09ld %ju %ju ", (int)e->kind,
-	    (unsigned)(e->st->st_mode & 07777), (intmax_t)e->st->st_size,
-	    (intmax_t)e->st->st_mtim.tv_sec, (long)e->st->st_mtim.tv_nsec,
-	    (uintmax_t)e->st->st_ino, (uintmax_t)e->st->st_dev);
-	relc_stamp_escape(&line, e->rel);
-	relc_strbuf_addch(&line, '\n');
-	relc_sha256_update(sha, line.buf, line.len);
-	relc_strbuf_release(&line);
+	rec[0] = (uint64_t)e->kind;
+	rec[1] = (uint64_t)(e->st->st_mode & 07777);
+	rec[2] = (uint64_t)e->st->st_size;
+	rec[3] = (uint64_t)e->st->st_mtim.tv_sec;
+	rec[4] = (uint64_t)e->st->st_mtim.tv_nsec;
+	rec[5] = (uint64_t)e->st->st_ino;
+	rec[6] = ((uint64_t)e->st->st_dev << 16) ^ len;
+	relc_hash_update(h, rec, sizeof(rec));
+	relc_hash_update(h, e->rel, len + 1);
 	return 0;
 }
 
-/* Add the walk of src (as the copy walks it) to sha. */
+/* Add the walk of src (as the copy walks it) to h. */
 static int
-hash_tree(struct relc_sha256 *sha, const struct relc_plan *plan,
-	  const char *label, const char *src, unsigned how,
-	  struct relc_error *err)
+hash_tree(struct relc_hash *h, const struct relc_plan *plan, const char *label,
+	  const char *src, unsigned how, struct relc_error *err)
 {
 	struct relc_strbuf inside = RELC_STRBUF_INIT;
 	struct relc_walk_opts o;
 	int r;
 
-	relc_sha256_update(sha, label, strlen(label) + 1);
+	relc_hash_update(h, label, strlen(label) + 1);
 	r = relc_copy_walk_opts(&o, &inside, plan, src, how, err);
 	if (!r)
-		r = relc_walk(src, &o, hash_entry, sha, err);
+		r = relc_walk(src, &o, hash_entry, h, err);
 	relc_strbuf_release(&inside);
 	return r < 0 ? -1 : 0;
 }
 
-int
-relc_stamp_fingerprint(struct relc_plan *plan, struct relc_error *err)
+/* Fingerprint job i: ERTS (when the plan carries it) or an application. */
+static int
+fingerprint_one(void *ctx, size_t i, struct relc_error *err)
 {
+	struct relc_plan *plan = ctx;
 	struct relc_strbuf srcs[4] = {RELC_STRBUF_INIT, RELC_STRBUF_INIT,
 				      RELC_STRBUF_INIT, RELC_STRBUF_INIT};
+	struct relc_strbuf opts = RELC_STRBUF_INIT;
 	const char *names[4];
-	struct relc_sha256 sha;
-	size_t i, k, n;
+	struct relc_plan_app *pa;
+	struct relc_hash h;
+	size_t k, n;
 	int r = -1;
 
-	if (plan->erts_src) {
-		relc_sha256_init(&sha);
-		if (hash_tree(&sha, plan, "bin", plan->erts_src, RELC_COPY_FLAT,
+	relc_hash_init(&h);
+	if (plan->erts_src && i-- == 0) {
+		if (hash_tree(&h, plan, "bin", plan->erts_src, RELC_COPY_FLAT,
 			      err))
+			return -1;
+		relc_hash_final_hex(&h, plan->erts_fingerprint);
+		return 0;
+	}
+	pa = &plan->apps[i];
+	if (pa->how != RELC_PLAN_COPY)
+		return 0;
+	relc_strbuf_addf(&opts, "%s %u %d %d", pa->dirname, pa->subdirs,
+			 pa->strip, plan->follow_external_links);
+	relc_hash_update(&h, opts.buf, opts.len + 1);
+	n = relc_copy_sources(pa, srcs, names);
+	for (k = 0; k < n; k++)
+		if (hash_tree(&h, plan, names[k], srcs[k].buf,
+			      relc_copy_how(pa, k), err))
 			goto out;
-		relc_sha256_final_hex(&sha, plan->erts_fingerprint);
-	}
-	for (i = 0; i < plan->napps; i++) {
-		struct relc_plan_app *pa = &plan->apps[i];
-		struct relc_strbuf opts = RELC_STRBUF_INIT;
-
-		if (pa->how != RELC_PLAN_COPY)
-			continue;
-		relc_sha256_init(&sha);
-		relc_strbuf_addf(&opts, "%s %u %d %d", pa->dirname, pa->subdirs,
-				 pa->strip, plan->follow_external_links);
-		relc_sha256_update(&sha, opts.buf, opts.len + 1);
-		relc_strbuf_release(&opts);
-		n = relc_copy_sources(pa, srcs, names);
-		for (k = 0; k < n; k++)
-			if (hash_tree(&sha, plan, names[k], srcs[k].buf,
-				      relc_copy_how(pa, k), err))
-				goto out;
-		relc_sha256_final_hex(&sha, pa->fingerprint);
-	}
+	relc_hash_final_hex(&h, pa->fingerprint);
 	r = 0;
 out:
-	for (i = 0; i < 4; i++)
-		relc_strbuf_release(&srcs[i]);
+	for (k = 0; k < 4; k++)
+		relc_strbuf_release(&srcs[k]);
+	relc_strbuf_release(&opts);
 	return r;
+}
+
+int
+relc_stamp_fingerprint(struct relc_plan *plan, unsigned threads,
+		       struct relc_error *err)
+{
+	return relc_jobs_run(plan->napps + (plan->erts_src ? 1 : 0),
+			     fingerprint_one, plan, threads, err);
 }
 
 void
@@ -532,14 +550,14 @@ relc_stamp_record(struct relc_stamp *out, const char *root,
 	out->parts = relc_xcalloc(plan->napps + 1, sizeof(*out->parts));
 	if (plan->erts_src) {
 		out->parts[n].dirname = plan->erts_dirname;
-		memcpy(out->parts[n++].fingerprint, plan->erts_fingerprint, 65);
+		memcpy(out->parts[n++].fingerprint, plan->erts_fingerprint, 33);
 	}
 	for (i = 0; i < plan->napps; i++) {
 		if (plan->apps[i].how != RELC_PLAN_COPY)
 			continue;
 		out->parts[n].dirname = plan->apps[i].dirname;
 		memcpy(out->parts[n++].fingerprint, plan->apps[i].fingerprint,
-		       65);
+		       33);
 	}
 	out->nparts = n;
 	if (relc_walk(root, &opts, record_entry, &rec, err)) {

@@ -91,7 +91,9 @@ relc_strbuf_addstr(struct relc_strbuf *sb, const char *s)
 void
 relc_strbuf_addch(struct relc_strbuf *sb, int c)
 {
-	relc_strbuf_grow(sb, 1);
+	/* the common case without the overflow-checked arithmetic of grow */
+	if (sb->alloc - sb->len < 2 || !sb->alloc)
+		relc_strbuf_grow(sb, 1);
 	sb->buf[sb->len++] = (char)c;
 	sb->buf[sb->len] = '\0';
 }

@@ -147,31 +147,95 @@ count(struct walker *w, const struct stat *st)
 }
 
 static int visit(struct walker *w, int dirfd, const char *name, unsigned depth,
-		 int via_link);
+		 int via_link, unsigned char dtype);
+
+struct dent {
+	char *name;
+	unsigned char type; /* DT_* as the listing said, or DT_UNKNOWN */
+};
+
+static int
+cmp_dents(const void *a, const void *b)
+{
+	return strcmp(((const struct dent *)a)->name,
+		      ((const struct dent *)b)->name);
+}
+
+/* The entries of the open directory fd, sorted, with their types. */
+static int
+list(struct walker *w, int fd, struct dent **out, size_t *n)
+{
+	int dfd = dup(fd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *de;
+	struct dent *v = NULL;
+	size_t nr = 0, alloc = 0;
+
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return relc_error_errno(w->err, "cannot read directory '%s'",
+					w->path.buf);
+	}
+	rewinddir(d);
+	errno = 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' &&
+		    (!de->d_name[1] ||
+		     (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		RELC_ALLOC_GROW(v, nr + 1, alloc);
+		v[nr].name = relc_xstrdup(de->d_name);
+		v[nr++].type = de->d_type;
+		errno = 0;
+	}
+	if (errno) {
+		relc_error_errno(w->err, "cannot read directory '%s'",
+				 w->path.buf);
+		closedir(d);
+		while (nr)
+			free(v[--nr].name);
+		free(v);
+		return -1;
+	}
+	closedir(d);
+	if (nr)
+		qsort(v, nr, sizeof(*v), cmp_dents);
+	*out = v;
+	*n = nr;
+	return 0;
+}
 
 static int
 walk_dir(struct walker *w, struct relc_walk_entry *e, int fd)
 {
-	char **names = NULL;
+	struct dent *v = NULL;
 	size_t n = 0, i, k, len = w->path.len;
 	int r;
 
-	for (k = 0; k < e->depth; k++)
-		if (w->devs[k] == e->st->st_dev && w->inos[k] == e->st->st_ino)
-			return relc_error_set(w->err, RELC_EAPP,
-					      "'%s' leads back to a directory "
-					      "it is in (a symbolic link loop)",
-					      w->path.buf);
+	if (e->st) {
+		for (k = 0; k < e->depth; k++)
+			if (w->devs[k] == e->st->st_dev &&
+			    w->inos[k] == e->st->st_ino)
+				return relc_error_set(
+				    w->err, RELC_EAPP,
+				    "'%s' leads back to a directory it is in "
+				    "(a symbolic link loop)",
+				    w->path.buf);
+		w->devs[e->depth] = e->st->st_dev;
+		w->inos[e->depth] = e->st->st_ino;
+	}
 	if (e->depth >= MAX_DEPTH)
 		return relc_error_set(w->err, RELC_EAPP,
 				      "'%s' is nested more than %d directories "
 				      "deep",
 				      w->path.buf, MAX_DEPTH);
-	w->devs[e->depth] = e->st->st_dev;
-	w->inos[e->depth] = e->st->st_ino;
-	if ((w->o->flags & RELC_WALK_WRITABLE) &&
-	    (e->st->st_mode & 0700) != 0700)
-		(void)fchmod(fd, (e->st->st_mode & 07777) | 0700);
+	if (w->o->flags & RELC_WALK_WRITABLE) {
+		struct stat st;
+
+		if (fstat(fd, &st) == 0 && (st.st_mode & 0700) != 0700)
+			(void)fchmod(fd, (st.st_mode & 07777) | 0700);
+	}
 	e->kind = RELC_WALK_DIR;
 	e->fd = fd;
 	r = w->fn(e, w->ctx, w->err);
@@ -179,16 +243,19 @@ walk_dir(struct walker *w, struct relc_walk_entry *e, int fd)
 		return 0;
 	if (r)
 		return -1;
-	if (relc_fs_list_dirfd(&names, &n, fd, w->path.buf, w->err))
+	if (list(w, fd, &v, &n))
 		return -1;
 	for (i = 0; i < n && !r; i++) {
 		relc_strbuf_setlen(&w->path, len);
 		relc_strbuf_addch(&w->path, '/');
-		relc_strbuf_addstr(&w->path, names[i]);
-		r = visit(w, fd, names[i], e->depth + 1, e->via_link);
+		relc_strbuf_addstr(&w->path, v[i].name);
+		r = visit(w, fd, v[i].name, e->depth + 1, e->via_link,
+			  v[i].type);
 	}
 	relc_strbuf_setlen(&w->path, len);
-	relc_fs_free_names(names, n);
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
 	if (r)
 		return -1;
 	if (!(w->o->flags & RELC_WALK_POST))
@@ -198,9 +265,38 @@ walk_dir(struct walker *w, struct relc_walk_entry *e, int fd)
 	return w->fn(e, w->ctx, w->err) ? -1 : 0;
 }
 
+/*
+ * Open what the listing says is a directory, or a regular file to be
+ * opened anyway, without a separate stat: the fstat of the descriptor
+ * tells what it is.  Returns the descriptor, -1 with errno when it is not
+ * what the listing said (the caller looks again), or -2 on an error.
+ */
+static int
+open_listed(struct walker *w, int dirfd, const char *name, unsigned char type,
+	    struct stat *st)
+{
+	int fd = openat(dirfd, name,
+			O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
+			    O_NOFOLLOW | (type == DT_DIR ? O_DIRECTORY : 0));
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0) {
+		relc_error_errno(w->err, "cannot stat '%s'", w->path.buf);
+		close(fd);
+		return -2;
+	}
+	if (type == DT_DIR ? !S_ISDIR(st->st_mode) : !S_ISREG(st->st_mode)) {
+		close(fd);
+		errno = EAGAIN;
+		return -1;
+	}
+	return fd;
+}
+
 static int
 visit(struct walker *w, int dirfd, const char *name, unsigned depth,
-      int via_link)
+      int via_link, unsigned char dtype)
 {
 	const struct relc_walk_opts *o = w->o;
 	struct relc_strbuf target = RELC_STRBUF_INIT;
@@ -210,42 +306,59 @@ visit(struct walker *w, int dirfd, const char *name, unsigned depth,
 
 	if (!(o->flags & RELC_WALK_UNSTOPPABLE) && relc_interrupt_check(w->err))
 		return -1;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (depth && errno == ENOENT)
-			return 0; /* gone since the directory was read */
-		if (!depth && errno == ENOENT &&
-		    (o->flags & RELC_WALK_MISSING_OK))
-			return 1;
-		return relc_error_errno(w->err, "cannot stat '%s'",
-					w->path.buf);
-	}
-	if (S_ISLNK(st.st_mode) && (o->flags & RELC_WALK_FOLLOW)) {
-		if (fstatat(dirfd, name, &st, 0) < 0) {
-			if (!depth && errno == ENOENT &&
-			    (o->flags & RELC_WALK_MISSING_OK))
-				return 1;
-			return link_error(w, dirfd, name);
-		}
-		followed = 1;
-		via_link = 1;
-	}
 	memset(&e, 0, sizeof(e));
 	e.dirfd = dirfd;
 	e.name = name;
 	e.path = w->path.buf;
 	e.rel = rel_of(w);
 	e.depth = depth;
-	e.st = &st;
 	e.fd = -1;
 	e.via_link = via_link;
-	if (depth == 1 && S_ISDIR(st.st_mode) && (o->flags & RELC_WALK_FLAT))
-		return 0;
-	if (count(w, &st))
-		return -1;
 
-	if (S_ISDIR(st.st_mode) ||
-	    (S_ISREG(st.st_mode) &&
-	     (followed || (o->flags & RELC_WALK_OPEN_FILES)))) {
+	/* Removal needs no stat of what it is not going into. */
+	if ((o->flags & RELC_WALK_NO_STAT) && dtype != DT_UNKNOWN &&
+	    dtype != DT_DIR) {
+		e.kind = dtype == DT_REG   ? RELC_WALK_FILE
+			 : dtype == DT_LNK ? RELC_WALK_LINK
+					   : RELC_WALK_OTHER;
+		return w->fn(&e, w->ctx, w->err) ? -1 : 0;
+	}
+	if (dtype == DT_DIR ||
+	    (dtype == DT_REG && (o->flags & RELC_WALK_OPEN_FILES))) {
+		fd = open_listed(w, dirfd, name, dtype, &st);
+		if (fd == -2)
+			return -1;
+	}
+	if (fd < 0) {
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (depth && errno == ENOENT)
+				return 0; /* gone since it was listed */
+			if (!depth && errno == ENOENT &&
+			    (o->flags & RELC_WALK_MISSING_OK))
+				return 1;
+			return relc_error_errno(w->err, "cannot stat '%s'",
+						w->path.buf);
+		}
+		if (S_ISLNK(st.st_mode) && (o->flags & RELC_WALK_FOLLOW)) {
+			if (fstatat(dirfd, name, &st, 0) < 0) {
+				if (!depth && errno == ENOENT &&
+				    (o->flags & RELC_WALK_MISSING_OK))
+					return 1;
+				return link_error(w, dirfd, name);
+			}
+			followed = 1;
+			e.via_link = 1;
+		}
+	}
+	e.st = &st;
+	if (depth == 1 && S_ISDIR(st.st_mode) && (o->flags & RELC_WALK_FLAT))
+		goto out_ok;
+	if (!(o->flags & RELC_WALK_NO_STAT) && count(w, &st))
+		goto out;
+
+	if (fd < 0 && (S_ISDIR(st.st_mode) ||
+		       (S_ISREG(st.st_mode) &&
+			(followed || (o->flags & RELC_WALK_OPEN_FILES))))) {
 		int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
 		struct stat now;
 
@@ -256,9 +369,11 @@ visit(struct walker *w, int dirfd, const char *name, unsigned depth,
 		fd = openat(dirfd, name, flags);
 		if (fd < 0) {
 			if (followed && (errno == ENOENT || errno == ELOOP))
-				return link_error(w, dirfd, name);
-			return relc_error_errno(w->err, "cannot open '%s'",
-						w->path.buf);
+				link_error(w, dirfd, name);
+			else
+				relc_error_errno(w->err, "cannot open '%s'",
+						 w->path.buf);
+			goto out;
 		}
 		/* What is open must be what was looked at. */
 		if (fstat(fd, &now) < 0 || now.st_ino != st.st_ino ||
@@ -268,41 +383,38 @@ visit(struct walker *w, int dirfd, const char *name, unsigned depth,
 				       w->path.buf);
 			goto out;
 		}
-		if (S_ISREG(st.st_mode) && fcntl(fd, F_SETFL, 0) < 0) {
-			relc_error_errno(w->err, "cannot use '%s'",
+		if (followed && o->inside &&
+		    check_inside(w, fd, dirfd, name) < 0)
+			goto out;
+	}
+	/*
+	 * A regular file stays open with O_NONBLOCK, which Linux ignores for
+	 * regular files: it only kept the open from waiting on a FIFO.
+	 */
+	if (S_ISDIR(st.st_mode)) {
+		r = walk_dir(w, &e, fd);
+		goto out;
+	}
+	if (S_ISREG(st.st_mode)) {
+		e.kind = RELC_WALK_FILE;
+		if (o->flags & RELC_WALK_OPEN_FILES)
+			e.fd = fd;
+	} else if (S_ISLNK(st.st_mode)) {
+		e.kind = RELC_WALK_LINK;
+		if (!(o->flags & RELC_WALK_NO_STAT) &&
+		    read_link(&target, dirfd, name, (size_t)st.st_size) < 0) {
+			relc_error_errno(w->err, "cannot read the link '%s'",
 					 w->path.buf);
 			goto out;
 		}
-		if (followed && o->inside) {
-			int outside = check_inside(w, fd, dirfd, name);
-
-			if (outside < 0)
-				goto out;
-		}
-	}
-	if (S_ISDIR(st.st_mode)) {
-		r = walk_dir(w, &e, fd);
+		e.target = target.buf;
 	} else {
-		if (S_ISREG(st.st_mode)) {
-			e.kind = RELC_WALK_FILE;
-			if (o->flags & RELC_WALK_OPEN_FILES)
-				e.fd = fd;
-		} else if (S_ISLNK(st.st_mode)) {
-			e.kind = RELC_WALK_LINK;
-			if (read_link(&target, dirfd, name,
-				      (size_t)st.st_size) < 0) {
-				relc_error_errno(w->err,
-						 "cannot read the link "
-						 "'%s'",
-						 w->path.buf);
-				goto out;
-			}
-			e.target = target.buf;
-		} else {
-			e.kind = RELC_WALK_OTHER;
-		}
-		r = w->fn(&e, w->ctx, w->err) ? -1 : 0;
+		e.kind = RELC_WALK_OTHER;
 	}
+	r = w->fn(&e, w->ctx, w->err) ? -1 : 0;
+	goto out;
+out_ok:
+	r = 0;
 out:
 	if (fd >= 0)
 		close(fd);
@@ -324,7 +436,7 @@ relc_walk(const char *root, const struct relc_walk_opts *opts, relc_walk_fn fn,
 	w.err = err;
 	relc_strbuf_addstr(&w.path, root);
 	w.root_len = w.path.len;
-	r = visit(&w, AT_FDCWD, root, 0, 0);
+	r = visit(&w, AT_FDCWD, root, 0, 0, DT_UNKNOWN);
 	relc_strbuf_release(&w.path);
 	return r;
 }
@@ -347,7 +459,7 @@ relc_walk_remove(const char *path, struct relc_error *err)
 {
 	static const struct relc_walk_opts opts = {
 	    RELC_WALK_POST | RELC_WALK_MISSING_OK | RELC_WALK_WRITABLE |
-		RELC_WALK_UNSTOPPABLE,
+		RELC_WALK_UNSTOPPABLE | RELC_WALK_NO_STAT,
 	    NULL,
 	    0,
 	    NULL,
