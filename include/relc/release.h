@@ -34,7 +34,6 @@ struct relc_build_opts {
 
 	/* Archives (relc archive, relc build --archive): */
 	int archive;		  /* write NAME-VSN.tar.gz too */
-	int build_if_stale;	  /* build only when out of date */
 	int manifest;		  /* list what the archive holds */
 	const char *archive_path; /* NULL: next to the release */
 	struct relc_archive_opts archive_opts;
@@ -58,10 +57,10 @@ struct relc_build_result {
 };
 
 /*
- * Build the release (unless build_if_stale and it is up to date: newer
- * than the config, the project's config/ and rel/templates/ files, and
- * every file of every application it copies), then, when asked, write its
- * archive and list its entries.  In a dev_mode environment an archive is
+ * Build the release, unless the one in the output directory is up to date
+ * (its stamp's key is this build's and its files are what relc wrote;
+ * see stamp.h) and force is not set; then, when asked, write its archive
+ * and list its entries.  In a dev_mode environment an archive is
  * refused.
  */
 int relc_release_build(struct relc_build_result *res,

@@ -104,7 +104,6 @@ run(int argc, char **argv, int is_archive, struct relc_error *err)
 
 	memset(&o, 0, sizeof(o));
 	o.archive = is_archive;
-	o.build_if_stale = is_archive;
 	o.archive_opts.mtime = RELC_ARCHIVE_DEFAULT_MTIME;
 	if ((r = relc_opt_parse(&cmd, argc, argv, err)))
 		return r < 0 ? -1 : 0;
