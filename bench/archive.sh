@@ -2,7 +2,7 @@
 # Benchmark `relc archive` against `tar czf` of the same release tree (at
 # the same gzip level) and against `rebar3 tar`, on the generated project of
 # bench/build.sh, on tmpfs: wall time (median, hyperfine) and output size.
-# relc runs once on one core (--threads 1, taskset) and once with every core.
+# relc runs once on one core (--jobs 1, taskset) and once with every core.
 #
 # usage: bench/archive.sh [PATH/TO/relc]   (needs hyperfine, rebar3, taskset)
 set -eu
@@ -29,7 +29,7 @@ cores=$(nproc)
 
 hyperfine --style none --warmup 1 --runs "$runs" --export-json "$work/times.json" \
 	-n "relc archive, 1 core" \
-	"taskset -c 0 '$relc' archive -q --threads 1 -o '$work/relc1.tar.gz'" \
+	"taskset -c 0 '$relc' archive -q --jobs 1 -o '$work/relc1.tar.gz'" \
 	-n "tar czf, 1 core" \
 	"taskset -c 0 tar -C '$rel' -czf '$work/tar.tar.gz' bin erts-13.1.5 lib releases" \
 	-n "relc archive, $cores cores" \

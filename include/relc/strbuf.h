@@ -70,6 +70,21 @@ void relc_strbuf_add_be32(struct relc_strbuf *sb, unsigned long v);
 int relc_strbuf_read_fd(struct relc_strbuf *sb, int fd, size_t hint,
 			size_t max);
 
+/*
+ * For code that writes into a buffer itself (zlib): make room for at
+ * least `want` more bytes and return where they go, with how many fit in
+ * *room; after writing n of them, relc_strbuf_commit(sb, n).
+ */
+char *relc_strbuf_space(struct relc_strbuf *sb, size_t want, size_t *room);
+void relc_strbuf_commit(struct relc_strbuf *sb, size_t n);
+
+/*
+ * Replace sb's contents with the target of the symbolic link DIRFD/name
+ * (hint: its expected length), however long.  Returns 0, or -1 with errno.
+ */
+int relc_strbuf_readlinkat(struct relc_strbuf *sb, int dirfd, const char *name,
+			   size_t hint);
+
 /* Remove trailing ASCII white space. */
 void relc_strbuf_rtrim(struct relc_strbuf *sb);
 

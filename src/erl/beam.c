@@ -40,12 +40,15 @@ gunzip(struct relc_strbuf *out, const unsigned char *in, size_t len,
 	zs.next_in = (Bytef *)(uintptr_t)in;
 	zs.avail_in = (uInt)len;
 	do {
-		relc_strbuf_grow(out, 64 * 1024);
-		zs.next_out = (Bytef *)out->buf + out->len;
-		zs.avail_out = (uInt)(out->alloc - out->len - 1);
+		size_t room;
+		uInt given;
+
+		zs.next_out =
+		    (Bytef *)relc_strbuf_space(out, (size_t)64 * 1024, &room);
+		given = (uInt)(room > 1u << 30 ? 1u << 30 : room);
+		zs.avail_out = given;
 		r = inflate(&zs, Z_NO_FLUSH);
-		out->len = (size_t)((char *)zs.next_out - out->buf);
-		out->buf[out->len] = '\0';
+		relc_strbuf_commit(out, given - zs.avail_out);
 		if (out->len > MAX_BEAM_SIZE)
 			r = Z_DATA_ERROR;
 	} while (r == Z_OK);

@@ -174,17 +174,14 @@ int
 relc_fs_mkdirs(const char *path, mode_t mode, struct relc_error *err)
 {
 	struct relc_strbuf sb = RELC_STRBUF_INIT;
-	size_t i;
+	size_t i, len = strlen(path);
 	int r = 0;
 
-	relc_strbuf_addstr(&sb, path);
-	for (i = 1; i <= sb.len && !r; i++) {
-		char saved;
-
-		if (i < sb.len && sb.buf[i] != '/')
+	for (i = 1; i <= len && !r; i++) {
+		if (i < len && path[i] != '/')
 			continue;
-		saved = sb.buf[i];
-		sb.buf[i] = '\0';
+		relc_strbuf_reset(&sb);
+		relc_strbuf_add(&sb, path, i);
 		if (mkdir(sb.buf, mode) < 0) {
 			if (errno != EEXIST)
 				r = relc_error_errno(
@@ -196,7 +193,6 @@ relc_fs_mkdirs(const char *path, mode_t mode, struct relc_error *err)
 				    "'%s' exists and is not a directory",
 				    sb.buf);
 		}
-		sb.buf[i] = saved;
 	}
 	relc_strbuf_release(&sb);
 	return r;

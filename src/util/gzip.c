@@ -56,6 +56,7 @@ struct relc_gzip {
 static void
 compress_slot(z_stream *z, struct slot *s)
 {
+	size_t room;
 	int r;
 
 	if (deflateReset(z) != Z_OK ||
@@ -65,18 +66,18 @@ compress_slot(z_stream *z, struct slot *s)
 		return;
 	}
 	relc_strbuf_reset(&s->out);
-	relc_strbuf_grow(&s->out, deflateBound(z, (uLong)s->nin) + 16);
 	z->next_in = s->in + DICT;
 	z->avail_in = (uInt)s->nin;
-	z->next_out = (Bytef *)s->out.buf;
-	z->avail_out = (uInt)(s->out.alloc - 1);
+	z->next_out = (Bytef *)relc_strbuf_space(
+	    &s->out, deflateBound(z, (uLong)s->nin) + 16, &room);
+	z->avail_out = (uInt)room;
 	r = deflate(z, s->last ? Z_FINISH : Z_SYNC_FLUSH);
 	if ((s->last && r != Z_STREAM_END) || (!s->last && r != Z_OK) ||
 	    z->avail_in) {
 		s->zerr = r == Z_OK ? Z_BUF_ERROR : r;
 		return;
 	}
-	s->out.len = (size_t)((char *)z->next_out - s->out.buf);
+	relc_strbuf_commit(&s->out, room - z->avail_out);
 	s->zerr = Z_OK;
 }
 

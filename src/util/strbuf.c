@@ -235,3 +235,44 @@ relc_strbuf_read_fd(struct relc_strbuf *sb, int fd, size_t hint, size_t max)
 	}
 	return 0;
 }
+
+char *
+relc_strbuf_space(struct relc_strbuf *sb, size_t want, size_t *room)
+{
+	relc_strbuf_grow(sb, want);
+	*room = sb->alloc - sb->len - 1;
+	return sb->buf + sb->len;
+}
+
+void
+relc_strbuf_commit(struct relc_strbuf *sb, size_t n)
+{
+	if (n > sb->alloc - sb->len - 1 || (!sb->alloc && n))
+		RELC_BUG("strbuf_commit past the space given");
+	if (!sb->alloc)
+		return;
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+int
+relc_strbuf_readlinkat(struct relc_strbuf *sb, int dirfd, const char *name,
+		       size_t hint)
+{
+	size_t size = hint + 1 < 64 ? 64 : hint + 1;
+
+	for (;;) {
+		ssize_t n;
+
+		relc_strbuf_reset(sb);
+		relc_strbuf_grow(sb, size);
+		n = readlinkat(dirfd, name, sb->buf, size);
+		if (n < 0)
+			return -1;
+		if ((size_t)n < size) {
+			relc_strbuf_setlen(sb, (size_t)n);
+			return 0;
+		}
+		size = relc_st_mult(size, 2);
+	}
+}

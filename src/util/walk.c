@@ -35,28 +35,6 @@ rel_of(const struct walker *w)
 	return w->path.len > w->root_len ? w->path.buf + w->root_len + 1 : "";
 }
 
-/* readlink into sb, however long the target. */
-static int
-read_link(struct relc_strbuf *sb, int dirfd, const char *name, size_t hint)
-{
-	size_t size = hint + 1 < 64 ? 64 : hint + 1;
-
-	for (;;) {
-		ssize_t n;
-
-		relc_strbuf_reset(sb);
-		relc_strbuf_grow(sb, size);
-		n = readlinkat(dirfd, name, sb->buf, size);
-		if (n < 0)
-			return -1;
-		if ((size_t)n < size) {
-			relc_strbuf_setlen(sb, (size_t)n);
-			return 0;
-		}
-		size = relc_st_mult(size, 2);
-	}
-}
-
 /* Why following a link failed: it dangles, it loops, or something else. */
 static int
 link_error(struct walker *w, int dirfd, const char *name)
@@ -64,7 +42,7 @@ link_error(struct walker *w, int dirfd, const char *name)
 	struct relc_strbuf target = RELC_STRBUF_INIT;
 	int saved = errno, r;
 
-	if (read_link(&target, dirfd, name, 0) < 0) {
+	if (relc_strbuf_readlinkat(&target, dirfd, name, 0) < 0) {
 		errno = saved;
 		return relc_error_errno(w->err, "cannot follow '%s'",
 					w->path.buf);
@@ -97,7 +75,7 @@ check_inside(struct walker *w, int fd, int dirfd, const char *name)
 	int r = 0;
 
 	relc_strbuf_addf(&proc, "/proc/self/fd/%d", fd);
-	if (read_link(&real, AT_FDCWD, proc.buf, 256) < 0 &&
+	if (relc_strbuf_readlinkat(&real, AT_FDCWD, proc.buf, 256) < 0 &&
 	    relc_fs_realpath(&real, w->path.buf, w->err))
 		goto out;
 	if (!strncmp(real.buf, in, len) &&
@@ -108,7 +86,7 @@ check_inside(struct walker *w, int fd, int dirfd, const char *name)
 		r = 1;
 		goto out;
 	}
-	if (read_link(&target, dirfd, name, 0) < 0)
+	if (relc_strbuf_readlinkat(&target, dirfd, name, 0) < 0)
 		relc_strbuf_addstr(&target, "?");
 	r = relc_error_set(w->err, RELC_EAPP,
 			   "'%s' is a symbolic link (-> %s) that leads out of "
@@ -402,7 +380,8 @@ visit(struct walker *w, int dirfd, const char *name, unsigned depth,
 	} else if (S_ISLNK(st.st_mode)) {
 		e.kind = RELC_WALK_LINK;
 		if (!(o->flags & RELC_WALK_NO_STAT) &&
-		    read_link(&target, dirfd, name, (size_t)st.st_size) < 0) {
+		    relc_strbuf_readlinkat(&target, dirfd, name,
+					   (size_t)st.st_size) < 0) {
 			relc_error_errno(w->err, "cannot read the link '%s'",
 					 w->path.buf);
 			goto out;
