@@ -82,12 +82,7 @@ int relc_fs_abspath(struct relc_strbuf *sb, const char *path,
 int relc_fs_mkdtemp(struct relc_strbuf *sb, const char *dir, const char *prefix,
 		    struct relc_error *err);
 
-/*
- * Put the directory `fresh` in place of `target`: atomically exchanged when
- * the kernel supports it, else the old tree is renamed aside first.  The
- * previous contents of `target` (if any) are removed afterwards.
- */
-int relc_fs_replace_dir(const char *fresh, const char *target,
-			struct relc_error *err);
+/* fsync a directory (so that a rename in it is durable). */
+int relc_fs_fsync_dir(const char *dir, struct relc_error *err);
 
 #endif

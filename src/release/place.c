@@ -518,19 +518,6 @@ out:
 /* ---- the swap ------------------------------------------------------------ */
 
 static int
-fsync_dir(const char *dir, struct relc_error *err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return relc_error_errno(err, "cannot open '%s'", dir);
-	if (fsync(fd) < 0 && errno != EINVAL)
-		r = relc_error_errno(err, "cannot fsync '%s'", dir);
-	close(fd);
-	return r;
-}
-
-static int
 exchange(const char *a, const char *b)
 {
 #if defined(SYS_renameat2) && defined(__linux__)
@@ -557,10 +544,10 @@ swap_in(struct relc_place *p, struct relc_error *err)
 						"cannot rename '%s' to '%s'",
 						p->staging.buf, p->out.buf);
 		relc_strbuf_reset(&p->staging);
-		return fsync_dir(p->parent.buf, err);
+		return relc_fs_fsync_dir(p->parent.buf, err);
 	}
 	if (!exchange(p->staging.buf, p->out.buf))
-		return fsync_dir(p->parent.buf, err);
+		return relc_fs_fsync_dir(p->parent.buf, err);
 	if (errno != ENOSYS && errno != EINVAL)
 		return relc_error_errno(err, "cannot exchange '%s' and '%s'",
 					p->staging.buf, p->out.buf);
@@ -583,7 +570,7 @@ swap_in(struct relc_place *p, struct relc_error *err)
 	}
 	relc_strbuf_reset(&p->staging);
 	relc_strbuf_addstr(&p->staging, aside.buf);
-	r = fsync_dir(p->parent.buf, err);
+	r = relc_fs_fsync_dir(p->parent.buf, err);
 out:
 	relc_strbuf_release(&aside);
 	return r;

@@ -102,24 +102,6 @@ relc_atomicfile_write(struct relc_atomicfile *f, const void *buf, size_t len,
 	return 0;
 }
 
-static int
-fsync_parent(const char *path, struct relc_error *err)
-{
-	struct relc_strbuf dir = RELC_STRBUF_INIT;
-	int fd, r = 0;
-
-	relc_path_dirname(&dir, path);
-	fd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		r = relc_error_errno(err, "cannot open '%s'", dir.buf);
-	else if (fsync(fd) < 0 && errno != EINVAL)
-		r = relc_error_errno(err, "cannot fsync '%s'", dir.buf);
-	if (fd >= 0)
-		close(fd);
-	relc_strbuf_release(&dir);
-	return r;
-}
-
 int
 relc_atomicfile_commit(struct relc_atomicfile *f, struct relc_error *err)
 {
@@ -146,7 +128,9 @@ relc_atomicfile_commit(struct relc_atomicfile *f, struct relc_error *err)
 		goto out;
 	}
 	relc_strbuf_reset(&f->tmp);
-	r = fsync_parent(f->path.buf, err);
+	relc_path_dirname(&f->tmp, f->path.buf);
+	r = relc_fs_fsync_dir(f->tmp.buf, err);
+	relc_strbuf_reset(&f->tmp);
 out:
 	if (f->tmp.len)
 		(void)unlink(f->tmp.buf);

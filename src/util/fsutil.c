@@ -3,13 +3,11 @@
  */
 #include "relc/compat.h"
 #include "relc/fsutil.h"
-#include "relc/walk.h"
 
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "relc/error.h"
@@ -154,8 +152,8 @@ relc_fs_write_new(const char *path, const void *buf, size_t len, mode_t mode,
 	return write_fd(fd, path, buf, len, mode, durable, err);
 }
 
-static int
-fsync_dir(const char *dir, struct relc_error *err)
+int
+relc_fs_fsync_dir(const char *dir, struct relc_error *err)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -400,65 +398,4 @@ relc_fs_mkdtemp(struct relc_strbuf *sb, const char *dir, const char *prefix,
 	if (chmod(sb->buf, 0755) < 0)
 		return relc_error_errno(err, "cannot chmod '%s'", sb->buf);
 	return 0;
-}
-
-static int
-exchange(const char *a, const char *b)
-{
-#if defined(SYS_renameat2) && defined(__linux__)
-	/* RENAME_EXCHANGE is 2 in linux/fs.h. */
-	return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2);
-#else
-	(void)a;
-	(void)b;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
-int
-relc_fs_replace_dir(const char *fresh, const char *target,
-		    struct relc_error *err)
-{
-	struct relc_strbuf aside = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
-	int r = -1;
-
-	if (!relc_fs_exists(target)) {
-		if (rename(fresh, target) < 0)
-			return relc_error_errno(
-			    err, "cannot rename '%s' to '%s'", fresh, target);
-		relc_path_dirname(&dir, target);
-		r = fsync_dir(dir.buf, err);
-		relc_strbuf_release(&dir);
-		return r;
-	}
-	if (!exchange(fresh, target)) {
-		/* `fresh` now holds the previous tree. */
-		relc_path_dirname(&dir, target);
-		r = fsync_dir(dir.buf, err) ? -1 : relc_walk_remove(fresh, err);
-		relc_strbuf_release(&dir);
-		return r;
-	}
-	/* No atomic exchange here: move the old tree aside first. */
-	relc_strbuf_addf(&aside, "%s.relc-old-%ld", target, (long)getpid());
-	if (relc_walk_remove(aside.buf, err))
-		goto out;
-	if (rename(target, aside.buf) < 0) {
-		relc_error_errno(err, "cannot rename '%s' to '%s'", target,
-				 aside.buf);
-		goto out;
-	}
-	if (rename(fresh, target) < 0) {
-		relc_error_errno(err, "cannot rename '%s' to '%s'", fresh,
-				 target);
-		if (rename(aside.buf, target) < 0) {
-			/* The error above already says what went wrong. */
-		}
-		goto out;
-	}
-	r = relc_walk_remove(aside.buf, err);
-out:
-	relc_strbuf_release(&aside);
-	relc_strbuf_release(&dir);
-	return r;
 }

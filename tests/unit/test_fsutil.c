@@ -110,38 +110,6 @@ test_remove_tree_keeps_link_targets(void **state)
 	free(link);
 }
 
-static void
-test_replace_dir(void **state)
-{
-	const char *dir = *state;
-	struct relc_error err = RELC_ERROR_INIT;
-	struct relc_strbuf fresh = RELC_STRBUF_INIT;
-	char *target = join(dir, "out"), *text;
-	char **names;
-	size_t n;
-
-	/* first placement: there is no target yet */
-	assert_int_equal(relc_fs_mkdtemp(&fresh, dir, ".stage-", &err), 0);
-	fixture_write(fresh.buf, "v", "1");
-	assert_int_equal(relc_fs_replace_dir(fresh.buf, target, &err), 0);
-	text = fixture_read(dir, "out/v", NULL);
-	assert_string_equal(text, "1");
-	free(text);
-	/* replacement: the old tree goes away, nothing is left over */
-	assert_int_equal(relc_fs_mkdtemp(&fresh, dir, ".stage-", &err), 0);
-	fixture_write(fresh.buf, "v", "2");
-	assert_int_equal(relc_fs_replace_dir(fresh.buf, target, &err), 0);
-	text = fixture_read(dir, "out/v", NULL);
-	assert_string_equal(text, "2");
-	free(text);
-	assert_int_equal(relc_fs_list_dir(&names, &n, dir, 0, &err), 0);
-	assert_int_equal(n, 1);
-	assert_string_equal(names[0], "out");
-	relc_fs_free_names(names, n);
-	relc_strbuf_release(&fresh);
-	free(target);
-}
-
 int
 main(void)
 {
@@ -151,9 +119,6 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_dirs, fixture_tmpdir_setup,
 					    fixture_tmpdir_teardown),
 	    cmocka_unit_test_setup_teardown(test_remove_tree_keeps_link_targets,
-					    fixture_tmpdir_setup,
-					    fixture_tmpdir_teardown),
-	    cmocka_unit_test_setup_teardown(test_replace_dir,
 					    fixture_tmpdir_setup,
 					    fixture_tmpdir_teardown),
 	};
