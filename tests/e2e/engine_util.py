@@ -5,8 +5,9 @@ import hashlib
 import json
 import os
 import stat
+import time
 
-from relc_e2e import run
+from relc_e2e import check, run
 
 HELLO_CONFIG = """\
 release: hello
@@ -113,3 +114,20 @@ def otp_root():
     p = run(["erl", "-noshell", "-eval",
              'io:format("~ts", [code:root_dir()]), halt().'])
     return p.stdout
+
+
+def rebar3_compile(ws, project):
+    run(["rebar3", "compile"], cwd=project,
+        env=dict(os.environ, HOME=ws.path("home")))
+
+
+def edit_source(path, old, new):
+    """Replace old by new in a source file, a second after anything was
+    compiled: rebar3 recompiles only a source whose mtime, in whole
+    seconds, is newer than its BEAM's."""
+    with open(path) as f:
+        text = f.read()
+    check(old in text, "%s has no %r", path, old)
+    time.sleep(1.1)
+    with open(path, "w") as f:
+        f.write(text.replace(old, new))

@@ -16,24 +16,12 @@
 import os
 import re
 
-from engine_util import one_line, relc, tree, tree_diff, warnings, write_config
-from relc_e2e import check, compile_hello, run, unique
+from engine_util import (edit_source, one_line, rebar3_compile, relc, tree,
+                         tree_diff, warnings, write_config)
+from relc_e2e import check, compile_hello, unique
 
 REPORT = re.compile(r"^relc: copied (\d+) files \(\d+ bytes\), stripped "
                     r"(\d+) BEAM files, reused (\d+) unchanged files$", re.M)
-
-
-def rebar3_compile(ws, project):
-    run(["rebar3", "compile"], cwd=project,
-        env=dict(os.environ, HOME=ws.path("home")))
-
-
-def edit(path, old, new):
-    with open(path) as f:
-        text = f.read()
-    check(old in text, "%s has no %r", path, old)
-    with open(path, "w") as f:
-        f.write(text.replace(old, new))
 
 
 def write(path, data, mode=0o644):
@@ -79,8 +67,9 @@ def test(ws):
                                 "greeter.beam")
     kernel_ino = os.stat(kernel_beam).st_ino
     greeter_ino = os.stat(greeter_beam).st_ino
-    edit(os.path.join(project, "apps", "greeter", "src", "greeter.erl"),
-         'Greeting ++ ", " ++ Name', 'Greeting ++ ", dear " ++ Name')
+    src = os.path.join(project, "apps")
+    edit_source(os.path.join(src, "greeter", "src", "greeter.erl"),
+                'Greeting ++ ", " ++ Name', 'Greeting ++ ", dear " ++ Name')
     rebar3_compile(ws, project)
     p = relc(ws, project, "build", "-v")
     copied, stripped, reused = counts(p.stdout)
@@ -148,8 +137,8 @@ def test(ws):
     conf = os.path.join(root, "lib", "hello-0.1.0", "priv", "operator.conf")
     write(conf, "setting = 1\n", 0o600)
     kept = tree(root)["lib/hello-0.1.0/priv/operator.conf"]
-    edit(os.path.join(project, "apps", "hello", "src", "hello_server.erl"),
-         "{reply, N, N}", "{reply, N + 0, N}")
+    edit_source(os.path.join(src, "hello", "src", "hello_server.erl"),
+                "{reply, N, N}", "{reply, N + 0, N}")
     rebar3_compile(ws, project)
     p = relc(ws, project, "build", "-v")
     copied, _, reused = counts(p.stdout)
@@ -162,8 +151,8 @@ def test(ws):
     check("lib/hello-0.1.0/priv/motd.txt" in now, "motd.txt is gone")
 
     # a new version of hello: lib/hello-0.1.0 is no longer the release's
-    edit(os.path.join(project, "apps", "hello", "src", "hello.app.src"),
-         '{vsn, "0.1.0"}', '{vsn, "0.1.1"}')
+    edit_source(os.path.join(src, "hello", "src", "hello.app.src"),
+                '{vsn, "0.1.0"}', '{vsn, "0.1.1"}')
     rebar3_compile(ws, project)
     p = relc(ws, project, "build")
     now = tree(root)
