@@ -12,7 +12,8 @@
     replaced, with one warning naming it;
 (e) an operator's file in lib/hello-VSN/priv survives a rebuild of that
     application, and is kept, with a warning, when a new version of the
-    application takes its place."""
+    application takes its place;
+(f) and survives a rebuild in which that application is reused."""
 import os
 import re
 
@@ -174,6 +175,23 @@ def test(ws):
     p = relc(ws, project, "build")
     check("is up to date" in p.stdout and p.stderr == "",
           "the build after: %r %r", p.stdout, p.stderr)
+
+    # (f) an operator's file in an application that the next rebuild
+    # reuses (greeter changes, hello does not): kept, and the build works
+    conf = os.path.join(root, "lib", "hello-0.1.1", "priv", "operator.conf")
+    write(conf, "setting = 2\n", 0o600)
+    kept = tree(root)["lib/hello-0.1.1/priv/operator.conf"]
+    edit_source(os.path.join(src, "greeter", "src", "greeter.erl"),
+                '", dear "', '", dearest "')
+    rebar3_compile(ws, project)
+    p = relc(ws, project, "build", "-v", ok=False)
+    check(p.returncode == 0, "a rebuild that reuses hello, which holds an "
+          "operator's file, failed: %r", p.stderr)
+    _, _, reused = counts(p.stdout)
+    check(reused > 0 and p.stderr == "", "reused %d; stderr %r", reused,
+          p.stderr)
+    check(tree(root).get("lib/hello-0.1.1/priv/operator.conf") == kept,
+          "operator.conf did not survive a rebuild that reused hello")
 
 
 if __name__ == "__main__":
