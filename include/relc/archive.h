@@ -67,12 +67,16 @@ struct relc_archive_alias {
  * The entries of an archive of the tree at `root`: each of `paths`
  * (relative to root; a directory with all it holds, links not followed)
  * under the same path, the directories above them, and the aliases;
- * sorted, each path once.  Checksums are not computed yet.
+ * sorted, each path once.  With `keep`, only the paths it says yes to (a
+ * directory it says no to is not looked into).  Checksums are not
+ * computed yet.
  */
 int relc_archive_manifest(struct relc_archive_manifest *out, const char *root,
 			  const char *const *paths, size_t npaths,
 			  const struct relc_archive_alias *aliases,
-			  size_t naliases, struct relc_error *err);
+			  size_t naliases,
+			  int (*keep)(void *ctx, const char *path),
+			  void *keep_ctx, struct relc_error *err);
 /* Compute the sha256 of every file entry. */
 int relc_archive_checksum(struct relc_archive_manifest *m,
 			  struct relc_error *err);

@@ -75,6 +75,10 @@ int relc_fs_realpath(struct relc_strbuf *sb, const char *path,
 int relc_fs_abspath(struct relc_strbuf *sb, const char *path,
 		    struct relc_error *err);
 
+/* The same, but a symbolic link that path itself names is not followed. */
+int relc_fs_abspath_nofollow(struct relc_strbuf *sb, const char *path,
+			     struct relc_error *err);
+
 /*
  * Create a fresh directory named "<dir>/<prefix>XXXXXX" (mode 0755) and put
  * its name in sb.

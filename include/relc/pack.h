@@ -11,13 +11,22 @@ struct relc_archive_manifest;
 struct relc_archive_opts;
 struct relc_error;
 struct relc_plan;
+struct relc_stamp;
 
 /*
  * List the archive of the release at root into m (checksums computed),
- * and, when dest is not NULL, write it there.
+ * and, when dest is not NULL, write it there.  Only the files the stamp
+ * says relc wrote go in (its entries are sorted by path).
  */
 int relc_pack(struct relc_archive_manifest *m, const struct relc_plan *plan,
-	      const char *root, const char *dest,
-	      const struct relc_archive_opts *opts, struct relc_error *err);
+	      const struct relc_stamp *stamp, const char *root,
+	      const char *dest, const struct relc_archive_opts *opts,
+	      struct relc_error *err);
+
+/*
+ * May an archive be written at dest?  Only when there is nothing there, an
+ * empty file, or an archive (gzip, zstd or tar).
+ */
+int relc_pack_check_dest(const char *dest, struct relc_error *err);
 
 #endif

@@ -66,10 +66,11 @@ int relc_place_open(struct relc_place *p, const char *out_dir,
 		    struct relc_error *err);
 
 /*
- * Check the output directory against the inputs (before anything is
- * made).  The errors are RELC_ECONFIG.
+ * Check the output directory (absolute, as relc_fs_abspath_nofollow makes
+ * it) against the inputs, before anything is made.  The errors are
+ * RELC_ECONFIG.
  */
-int relc_place_check_inputs(const char *out_dir,
+int relc_place_check_inputs(const char *out,
 			    const struct relc_place_input *inputs,
 			    size_t ninputs, struct relc_error *err);
 

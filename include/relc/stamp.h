@@ -117,6 +117,10 @@ void relc_stamp_escape(struct relc_strbuf *out, const char *s);
 /* The reverse, into out (replaced); -1 for a malformed name. */
 int relc_stamp_unescape(struct relc_strbuf *out, const char *s, size_t len);
 
+/* The entry for `path` (relc wrote it), or NULL. */
+const struct relc_stamp_entry *relc_stamp_find(const struct relc_stamp *st,
+					       const char *path);
+
 /* The fingerprint the stamp recorded for part `dirname`, or NULL. */
 const char *relc_stamp_fingerprint_of(const struct relc_stamp *st,
 				      const char *dirname);

@@ -502,18 +502,25 @@ out:
 struct reuse {
 	struct tree t;
 	const struct relc_plan *plan;
+	const struct relc_stamp *prev;
 	const char *prefix; /* of the tree in the release: "lib/NAME-VSN" */
 	struct relc_strbuf rel;
 };
 
-/* Is PREFIX/rel a file the plan generates (written afresh)? */
+/*
+ * Is PREFIX/rel something to reuse: what the previous build wrote (not an
+ * operator's file, which the carry-over keeps), and not a file the plan
+ * generates (written afresh)?
+ */
 static int
-generated(struct reuse *u, const char *rel)
+reused(struct reuse *u, const char *rel)
 {
 	relc_strbuf_reset(&u->rel);
 	relc_strbuf_addstr(&u->rel, u->prefix);
-	relc_path_append(&u->rel, rel);
-	return relc_plan_file(u->plan, u->rel.buf) != NULL;
+	if (*rel)
+		relc_path_append(&u->rel, rel);
+	return relc_stamp_find(u->prev, u->rel.buf) &&
+	       !relc_plan_file(u->plan, u->rel.buf);
 }
 
 static int
@@ -524,10 +531,13 @@ reuse_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 
 	switch (e->kind) {
 	case RELC_WALK_DIR:
+		if (e->depth && !reused(u, e->rel))
+			return RELC_WALK_SKIP;
+		return copy_entry(e, t, err);
 	case RELC_WALK_DIR_POST:
 		return copy_entry(e, t, err);
 	case RELC_WALK_FILE:
-		if (generated(u, e->rel))
+		if (!reused(u, e->rel))
 			return 0;
 		if (linkat(e->dirfd, e->name, t->dfd[e->depth - 1], e->name,
 			   0) == 0) {
@@ -541,8 +551,9 @@ reuse_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 		/* no hard links here: copy what the previous build made */
 		{
 			struct relc_walk_entry f = *e;
+			struct stat st;
 			int fd = relc_fs_open_regular(e->dirfd, e->name,
-						      e->path, NULL, err);
+						      e->path, &st, err);
 			int r;
 
 			if (fd < 0)
@@ -554,6 +565,8 @@ reuse_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 			return r;
 		}
 	case RELC_WALK_LINK:
+		if (!reused(u, e->rel))
+			return 0;
 		if (symlinkat(e->target, t->dfd[e->depth - 1], e->name) < 0)
 			return relc_error_errno(err, "cannot create '%s'",
 						dst_path(t, e));
@@ -564,11 +577,11 @@ reuse_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 	return copy_entry(e, t, err);
 }
 
-/* Hard-link PREVIOUS/prefix's files into ROOT/prefix. */
+/* Hard-link PREVIOUS/prefix's files (relc's, in prev) into ROOT/prefix. */
 static int
-reuse_tree(const struct relc_plan *plan, const char *previous, const char *root,
-	   const char *prefix, struct relc_copy_stats *stats,
-	   struct relc_error *err)
+reuse_tree(const struct relc_plan *plan, const struct relc_stamp *prev,
+	   const char *previous, const char *root, const char *prefix,
+	   struct relc_copy_stats *stats, struct relc_error *err)
 {
 	static const struct relc_walk_opts opts = {RELC_WALK_POST, NULL, 0,
 						   NULL,	   0,	 0};
@@ -581,6 +594,7 @@ reuse_tree(const struct relc_plan *plan, const char *previous, const char *root,
 	for (i = 0; i < RELC_ARRAY_SIZE(u.t.dfd); i++)
 		u.t.dfd[i] = -1;
 	u.plan = plan;
+	u.prev = prev;
 	u.prefix = prefix;
 	u.t.stats = stats;
 	relc_strbuf_addstr(&src, previous);
@@ -642,14 +656,15 @@ run_job(void *ctx, size_t i, struct relc_error *err)
 
 	if (!j->pa) {
 		r = j->reuse
-			? reuse_tree(plan, in->previous, in->staging,
-				     plan->erts_dirname, &j->stats, err)
+			? reuse_tree(plan, in->prev_stamp, in->previous,
+				     in->staging, plan->erts_dirname, &j->stats,
+				     err)
 			: relc_copy_erts(plan, in->staging, &j->stats, err);
 	} else if (j->reuse) {
 		relc_strbuf_addstr(&prefix, "lib");
 		relc_path_append(&prefix, j->pa->dirname);
-		r = reuse_tree(plan, in->previous, in->staging, prefix.buf,
-			       &j->stats, err);
+		r = reuse_tree(plan, in->prev_stamp, in->previous, in->staging,
+			       prefix.buf, &j->stats, err);
 	} else {
 		relc_strbuf_addstr(&lib, in->staging);
 		relc_path_append(&lib, "lib");

@@ -13,13 +13,10 @@
 #include "relc/error.h"
 #include "relc/fsutil.h"
 #include "relc/plan.h"
+#include "relc/stamp.h"
 
-/*
- * May relc replace the file at dest?  Only if there is none, or it is an
- * archive (what an earlier relc archive wrote), or it is empty.
- */
-static int
-replaceable(const char *dest, struct relc_error *err)
+int
+relc_pack_check_dest(const char *dest, struct relc_error *err)
 {
 	unsigned char head[512];
 	struct stat st;
@@ -32,7 +29,7 @@ replaceable(const char *dest, struct relc_error *err)
 		return relc_error_errno(err, "cannot stat '%s'", dest);
 	}
 	if (!S_ISREG(st.st_mode))
-		return relc_error_set(err, RELC_EUSAGE,
+		return relc_error_set(err, RELC_EIO,
 				      "'%s' is %s: relc writes an archive "
 				      "only over an archive",
 				      dest, relc_fs_type_name(st.st_mode));
@@ -57,9 +54,16 @@ replaceable(const char *dest, struct relc_error *err)
 	    dest);
 }
 
+/* Only what relc wrote: never an operator's file in lib/APP-VSN/. */
+static int
+written(void *ctx, const char *path)
+{
+	return relc_stamp_find(ctx, path) != NULL;
+}
+
 int
 relc_pack(struct relc_archive_manifest *m, const struct relc_plan *plan,
-	  const char *root, const char *dest,
+	  const struct relc_stamp *stamp, const char *root, const char *dest,
 	  const struct relc_archive_opts *opts, struct relc_error *err)
 {
 	struct relc_arena arena;
@@ -68,11 +72,11 @@ relc_pack(struct relc_archive_manifest *m, const struct relc_plan *plan,
 	int r = -1;
 
 	relc_arena_init(&arena);
-	if (dest && replaceable(dest, err))
+	if (dest && relc_pack_check_dest(dest, err))
 		goto out;
 	relc_plan_archive_roots(plan, &paths, &n, &arena);
 	if (relc_archive_manifest(m, root, paths, n, plan->aliases,
-				  plan->naliases, err))
+				  plan->naliases, written, (void *)stamp, err))
 		goto out;
 	r = dest ? relc_archive_write(m, dest, opts, err)
 		 : relc_archive_checksum(m, err);

@@ -91,7 +91,7 @@ relc_place_open(struct relc_place *p, const char *out_dir,
 	p->lock.fd = -1;
 	p->warn = warn_fn;
 	p->warn_ctx = warn_ctx;
-	if (relc_fs_abspath(&p->out, out_dir, err))
+	if (relc_fs_abspath_nofollow(&p->out, out_dir, err))
 		return -1;
 	if (!strcmp(p->out.buf, "/"))
 		return relc_error_set(err, RELC_ECONFIG,
@@ -106,53 +106,101 @@ relc_place_open(struct relc_place *p, const char *out_dir,
 
 /* ---- the rules ----------------------------------------------------------- */
 
-static int
-check_input(const char *out, const struct relc_place_input *in,
-	    struct relc_error *err)
-{
-	struct relc_strbuf real = RELC_STRBUF_INIT;
-	struct relc_error ignored = RELC_ERROR_INIT;
-	int r = 0;
+/*
+ * The real path of an input, cheaply: its directory resolved once for all
+ * the inputs in it (they are many in one directory: _build/ENV/lib), then
+ * the input itself resolved only when it is a symbolic link.
+ */
+struct resolved {
+	struct relc_strbuf dir, real;
+};
 
-	if (relc_fs_abspath(&real, in->path, &ignored)) {
-		relc_error_release(&ignored);
-		relc_strbuf_release(&real);
-		return 0;
+struct resolver {
+	struct resolved *v;
+	size_t n, alloc;
+};
+
+static int
+resolve_input(struct resolver *rs, struct relc_strbuf *out, const char *path)
+{
+	struct relc_error ignored = RELC_ERROR_INIT;
+	struct relc_strbuf dir = RELC_STRBUF_INIT;
+	struct stat st;
+	const char *base = relc_path_basename(path);
+	size_t i;
+	int r = -1;
+
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		r = relc_fs_abspath(out, path, &ignored);
+		goto out;
 	}
-	if ((in->rules & RELC_PLACE_NOT_OVER) &&
-	    relc_path_is_within(real.buf, out))
-		r = relc_error_set(
+	relc_path_dirname(&dir, path);
+	for (i = 0; i < rs->n && strcmp(rs->v[i].dir.buf, dir.buf); i++)
+		;
+	if (i == rs->n) {
+		RELC_ALLOC_GROW(rs->v, rs->n + 1, rs->alloc);
+		relc_strbuf_init(&rs->v[i].dir, 0);
+		relc_strbuf_init(&rs->v[i].real, 0);
+		relc_strbuf_addstr(&rs->v[i].dir, dir.buf);
+		rs->n++;
+		if (relc_fs_abspath(&rs->v[i].real, dir.buf, &ignored))
+			goto out;
+	}
+	if (!rs->v[i].real.len)
+		goto out; /* could not be resolved */
+	relc_strbuf_reset(out);
+	relc_strbuf_addstr(out, rs->v[i].real.buf);
+	relc_path_append(out, base);
+	if (lstat(out->buf, &st) == 0 && S_ISLNK(st.st_mode))
+		r = relc_fs_abspath(out, out->buf, &ignored);
+	else
+		r = 0;
+out:
+	relc_error_release(&ignored);
+	relc_strbuf_release(&dir);
+	return r;
+}
+
+static int
+check_input(const char *out, const char *real,
+	    const struct relc_place_input *in, struct relc_error *err)
+{
+	if ((in->rules & RELC_PLACE_NOT_OVER) && relc_path_is_within(real, out))
+		return relc_error_set(
 		    err, RELC_ECONFIG,
-		    strcmp(real.buf, out)
+		    strcmp(real, out)
 			? "the output directory '%s' holds %s ('%s'): a build "
 			  "would replace it"
 			: "the output directory '%s' is %s ('%s'): a build "
 			  "would replace it",
-		    out, in->what, real.buf);
-	else if ((in->rules & RELC_PLACE_NOT_IN) &&
-		 relc_path_is_within(out, real.buf))
-		r = relc_error_set(err, RELC_ECONFIG,
-				   "the output directory '%s' is inside %s "
-				   "('%s')",
-				   out, in->what, real.buf);
-	relc_strbuf_release(&real);
-	return r;
+		    out, in->what, real);
+	if ((in->rules & RELC_PLACE_NOT_IN) && relc_path_is_within(out, real))
+		return relc_error_set(err, RELC_ECONFIG,
+				      "the output directory '%s' is inside %s "
+				      "('%s')",
+				      out, in->what, real);
+	return 0;
 }
 
 int
-relc_place_check_inputs(const char *out_dir,
-			const struct relc_place_input *inputs, size_t ninputs,
-			struct relc_error *err)
+relc_place_check_inputs(const char *out, const struct relc_place_input *inputs,
+			size_t ninputs, struct relc_error *err)
 {
-	struct relc_strbuf out = RELC_STRBUF_INIT;
+	struct resolver rs;
+	struct relc_strbuf real = RELC_STRBUF_INIT;
 	size_t i;
 	int r = 0;
 
-	if (relc_fs_abspath(&out, out_dir, err))
-		return -1;
+	memset(&rs, 0, sizeof(rs));
 	for (i = 0; i < ninputs && !r; i++)
-		r = check_input(out.buf, &inputs[i], err);
-	relc_strbuf_release(&out);
+		if (!resolve_input(&rs, &real, inputs[i].path))
+			r = check_input(out, real.buf, &inputs[i], err);
+	for (i = 0; i < rs.n; i++) {
+		relc_strbuf_release(&rs.v[i].dir);
+		relc_strbuf_release(&rs.v[i].real);
+	}
+	free(rs.v);
+	relc_strbuf_release(&real);
 	return r;
 }
 
@@ -288,16 +336,42 @@ made(const struct carry *c, const char *path)
 	return !strncmp(path, "lib/", 4) || !strncmp(path, "erts-", 5);
 }
 
+/* What the new tree has where the old has a directory. */
+enum new_has {
+	NEW_DIR,  /* a directory: look at each entry */
+	NEW_NONE, /* nothing: what is kept gets directories made for it */
+	NEW_OTHER /* a file or a link (dev_mode's): nothing can be kept */
+};
+
+static enum new_has
+new_has(struct carry *c, const char *rel, enum new_has parent)
+{
+	struct relc_strbuf neu = RELC_STRBUF_INIT;
+	struct stat st;
+	enum new_has r;
+
+	if (parent != NEW_DIR)
+		return parent;
+	relc_strbuf_addstr(&neu, c->p->staging.buf);
+	relc_path_append(&neu, rel);
+	if (lstat(neu.buf, &st) < 0)
+		r = NEW_NONE;
+	else
+		r = S_ISDIR(st.st_mode) ? NEW_DIR : NEW_OTHER;
+	relc_strbuf_release(&neu);
+	return r;
+}
+
 /*
- * Find what is not relc's under OLD/rel (a directory).  An entry the new
- * release has too is a conflict, unless both are directories (then their
- * contents are looked at).
+ * Find what is not relc's under OLD/rel (a directory; `here` says what
+ * the new tree has at rel).  An entry the new release has too is a
+ * conflict, unless both are directories (then their contents are looked
+ * at).
  */
 static int
-find_carried(struct carry *c, const char *rel)
+find_carried(struct carry *c, const char *rel, enum new_has here)
 {
-	struct relc_strbuf old = RELC_STRBUF_INIT, neu = RELC_STRBUF_INIT,
-			   child = RELC_STRBUF_INIT;
+	struct relc_strbuf old = RELC_STRBUF_INIT, child = RELC_STRBUF_INIT;
 	char **names = NULL;
 	size_t n = 0, i;
 	int r = -1;
@@ -308,8 +382,8 @@ find_carried(struct carry *c, const char *rel)
 	if (relc_fs_list_dir(&names, &n, old.buf, 0, c->err))
 		goto out;
 	for (i = 0; i < n; i++) {
-		struct stat so, sn;
-		int in_new;
+		struct stat so;
+		enum new_has there;
 
 		relc_strbuf_reset(&child);
 		if (*rel)
@@ -320,29 +394,28 @@ find_carried(struct carry *c, const char *rel)
 		relc_strbuf_reset(&old);
 		relc_strbuf_addstr(&old, c->p->out.buf);
 		relc_path_append(&old, child.buf);
-		relc_strbuf_reset(&neu);
-		relc_strbuf_addstr(&neu, c->p->staging.buf);
-		relc_path_append(&neu, child.buf);
 		if (lstat(old.buf, &so) < 0)
 			continue;
-		in_new = lstat(neu.buf, &sn) == 0;
+		there = new_has(c, child.buf, here);
 		if (made(c, child.buf)) {
 			/* relc's: look inside its directories for others' */
-			if (S_ISDIR(so.st_mode) && find_carried(c, child.buf))
+			if (S_ISDIR(so.st_mode) &&
+			    find_carried(c, child.buf, there))
 				goto out;
 			continue;
 		}
-		if (in_new && S_ISDIR(so.st_mode) && S_ISDIR(sn.st_mode)) {
-			if (find_carried(c, child.buf))
+		if (there == NEW_DIR && S_ISDIR(so.st_mode)) {
+			if (find_carried(c, child.buf, NEW_DIR))
 				goto out;
 			continue;
 		}
-		if (in_new) {
+		if (there != NEW_NONE || here == NEW_OTHER) {
 			relc_error_set(c->err, RELC_ECONFIG,
 				       "'%s' was not made by relc, and the new "
 				       "release has a '%s' of its own: move it "
 				       "out of the way and build again",
-				       old.buf, child.buf);
+				       old.buf,
+				       here == NEW_OTHER ? rel : child.buf);
 			goto out;
 		}
 		RELC_ALLOC_GROW(c->found, c->nfound + 1, c->afound);
@@ -352,7 +425,6 @@ find_carried(struct carry *c, const char *rel)
 out:
 	relc_fs_free_names(names, n);
 	relc_strbuf_release(&old);
-	relc_strbuf_release(&neu);
 	relc_strbuf_release(&child);
 	return r;
 }
@@ -474,7 +546,7 @@ carry_over(struct relc_place *p, struct carry *c, struct relc_error *err)
 	if (p->has_prev)
 		for (i = 0; i < p->prev.nentries; i++)
 			relc_strset_add(&c->made, p->prev.entries[i].path);
-	if (find_carried(c, ""))
+	if (find_carried(c, "", NEW_DIR))
 		return -1;
 	for (i = 0; i < c->nfound; i++)
 		if (link_tree(c, c->found[i]))

@@ -62,6 +62,8 @@ struct build {
 	struct relc_plan_in plan_in;
 	char key[65];
 	struct relc_strset damaged; /* parts of the release that changed */
+	struct relc_stamp stamp;    /* of the release built, when built */
+	struct relc_strbuf archive; /* where the archive goes */
 };
 
 /* Locate an error about a setting at the place the config gives it. */
@@ -98,7 +100,7 @@ stage_config(struct build *b)
 		return -1;
 	if (relc_project_out_dir(&b->out_dir, &b->project, &b->settings, b->env,
 				 b->rel->name, b->err) ||
-	    relc_fs_abspath(&b->out_abs, b->out_dir.buf, b->err))
+	    relc_fs_abspath_nofollow(&b->out_abs, b->out_dir.buf, b->err))
 		return -1;
 	return 0;
 }
@@ -118,6 +120,38 @@ lock(struct build *b)
 		return at_setting(b, RELC_S_OUTPUT_DIR);
 	b->locked = 1;
 	return 0;
+}
+
+/*
+ * An archive that cannot be written is refused before anything is built:
+ * a dev_mode environment, a destination that is not an archive.
+ */
+static int
+stage_archive_check(struct build *b)
+{
+	const struct relc_build_opts *o = b->opts;
+	struct relc_strbuf name = RELC_STRBUF_INIT;
+	int r = -1;
+
+	if (!o->archive)
+		return 0;
+	if (b->settings.dev_mode) {
+		relc_error_set(b->err, RELC_ECONFIG,
+			       "dev_mode is set, skipping archival");
+		return at_setting(b, RELC_S_DEV_MODE);
+	}
+	relc_strbuf_addf(&name, "%s-%s%s", b->rel->name,
+			 b->rel->vsn ? b->rel->vsn : "VSN",
+			 relc_archive_suffix(o->archive_opts.format));
+	if (o->archive_path)
+		relc_strbuf_addstr(&b->archive, o->archive_path);
+	else if (relc_project_archive_path(&b->archive, b->out_dir.buf,
+					   &b->settings, name.buf, b->err))
+		goto out;
+	r = relc_pack_check_dest(b->archive.buf, b->err);
+out:
+	relc_strbuf_release(&name);
+	return r;
 }
 
 /* ---- OTP, discovery, resolution ------------------------------------------ */
@@ -270,7 +304,7 @@ check_inputs(struct build *b)
 {
 	struct relc_place_input *in;
 	struct relc_strbuf *paths;
-	size_t n = 0, i, k, npaths = 0, max = 6 + 5 * b->plan.napps;
+	size_t n = 0, i, k, npaths = 0, max = 8 + 5 * b->plan.napps;
 	static const char *const subs[] = {"ebin", "priv", "src", "include"};
 	int r;
 
@@ -282,7 +316,12 @@ check_inputs(struct build *b)
 					    RELC_PLACE_NOT_OVER, "the config"};
 	relc_project_path(&b->project, &paths[npaths], "config");
 	in[n++] = (struct relc_place_input){
-	    paths[npaths++].buf, RELC_PLACE_NOT_OVER, "the project's config/"};
+	    paths[npaths++].buf, RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN,
+	    "the project's config/"};
+	relc_project_path(&b->project, &paths[npaths], "rel/templates");
+	in[n++] = (struct relc_place_input){
+	    paths[npaths++].buf, RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN,
+	    "the project's templates"};
 	in[n++] = (struct relc_place_input){
 	    b->otp.root, RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN,
 	    "the Erlang/OTP installation"};
@@ -319,11 +358,11 @@ check_inputs(struct build *b)
 	return r ? at_setting(b, RELC_S_OUTPUT_DIR) : 0;
 }
 
-/* Files relc made in the release that someone changed since. */
+/* What relc made in the release and someone changed since. */
 static void
 warn_changed(struct build *b)
 {
-	struct relc_strbuf msg = RELC_STRBUF_INIT;
+	struct relc_strbuf msg = RELC_STRBUF_INIT, part = RELC_STRBUF_INIT;
 	size_t i;
 
 	for (i = 0; i < b->plan.nfiles; i++) {
@@ -331,13 +370,27 @@ warn_changed(struct build *b)
 			continue;
 		relc_strbuf_reset(&msg);
 		relc_strbuf_addf(&msg,
-				 "%s/%s was changed since relc wrote it; the "
-				 "new release has relc's (change its source "
-				 "instead)",
+				 "%s/%s is not what relc wrote there (changed "
+				 "or removed); the new release has relc's "
+				 "(change its source instead)",
 				 b->out_dir.buf, b->plan.files[i].path);
 		warn(b, msg.buf);
 	}
+	for (i = 0; i < b->plan.napps; i++) {
+		relc_strbuf_reset(&part);
+		relc_strbuf_addf(&part, "lib/%s", b->plan.apps[i].dirname);
+		if (!relc_strset_has(&b->damaged, part.buf))
+			continue;
+		relc_strbuf_reset(&msg);
+		relc_strbuf_addf(&msg,
+				 "%s/%s is not what relc copied there (a file "
+				 "changed or removed); the new release has a "
+				 "fresh copy",
+				 b->out_dir.buf, part.buf);
+		warn(b, msg.buf);
+	}
 	relc_strbuf_release(&msg);
+	relc_strbuf_release(&part);
 }
 
 static int
@@ -346,17 +399,15 @@ stage_write(struct build *b)
 	struct relc_place *p = &b->place;
 	struct relc_copy_in in;
 	struct relc_copy_stats stats;
-	struct relc_stamp stamp;
-	int r;
 
-	if (lock(b))
+	/* where the release may go, before anything is made there */
+	if (check_inputs(b) || lock(b))
 		return -1;
 	if (relc_place_inspect(p, b->opts->force, b->err))
 		return at_setting(b, RELC_S_OUTPUT_DIR);
 	if (!b->opts->force && up_to_date(b))
 		return 0;
-	if (check_inputs(b) ||
-	    relc_plan_render(&b->plan, &b->plan_in, &b->arena, b->err))
+	if (relc_plan_render(&b->plan, &b->plan_in, &b->arena, b->err))
 		return -1;
 	if (p->has_prev)
 		warn_changed(b);
@@ -373,12 +424,9 @@ stage_write(struct build *b)
 	in.jobs = b->opts->jobs;
 	if (relc_copy_release(&stats, &in, b->err) ||
 	    relc_copy_files(&b->plan, p->staging.buf, b->err) ||
-	    relc_stamp_record(&stamp, p->staging.buf, &b->plan, b->key,
-			      RELC_VERSION, b->err))
-		return -1;
-	r = relc_place_commit(p, &stamp, b->err);
-	relc_stamp_release(&stamp);
-	if (r)
+	    relc_stamp_record(&b->stamp, p->staging.buf, &b->plan, b->key,
+			      RELC_VERSION, b->err) ||
+	    relc_place_commit(p, &b->stamp, b->err))
 		return -1;
 	b->res->built = 1;
 	b->res->files = stats.files;
@@ -395,27 +443,31 @@ stage_archive(struct build *b)
 {
 	const struct relc_build_opts *o = b->opts;
 	struct relc_build_result *res = b->res;
-	struct relc_strbuf dest = RELC_STRBUF_INIT, name = RELC_STRBUF_INIT;
+	struct relc_strbuf dest = RELC_STRBUF_INIT;
+	const struct relc_stamp *stamp =
+	    b->res->built ? &b->stamp : &b->place.prev;
 	int r = -1;
 
 	if (!o->archive && !o->manifest)
 		return 0;
-	if (b->plan.dev_mode && o->archive) {
-		relc_error_set(b->err, RELC_ECONFIG,
-			       "dev_mode is set, skipping archival");
-		return at_setting(b, RELC_S_DEV_MODE);
-	}
 	if (o->archive) {
+		/* the version is known now: the name checked before may differ
+		 */
+		struct relc_strbuf name = RELC_STRBUF_INIT;
+
 		relc_strbuf_addf(&name, "%s-%s%s", b->plan.name, b->plan.vsn,
 				 relc_archive_suffix(o->archive_opts.format));
 		if (o->archive_path)
 			relc_strbuf_addstr(&dest, o->archive_path);
-		else if (relc_project_archive_path(&dest, b->out_dir.buf,
-						   &b->settings, name.buf,
-						   b->err))
+		else
+			r = relc_project_archive_path(&dest, b->out_dir.buf,
+						      &b->settings, name.buf,
+						      b->err);
+		relc_strbuf_release(&name);
+		if (!o->archive_path && r)
 			goto out;
 	}
-	if (relc_pack(&res->manifest, &b->plan, b->place.out.buf,
+	if (relc_pack(&res->manifest, &b->plan, stamp, b->place.out.buf,
 		      o->archive ? dest.buf : NULL, &o->archive_opts, b->err))
 		goto out;
 	if (o->archive)
@@ -423,7 +475,6 @@ stage_archive(struct build *b)
 	r = 0;
 out:
 	relc_strbuf_release(&dest);
-	relc_strbuf_release(&name);
 	return r;
 }
 
@@ -473,9 +524,9 @@ relc_release_build(struct relc_build_result *res,
 	relc_strbuf_init(&b.out_abs, 0);
 	b.place.lock.fd = -1;
 
-	if (stage_config(&b) || stage_otp(&b) || stage_discover(&b) ||
-	    stage_resolve(&b) || stage_plan(&b) || stage_write(&b) ||
-	    stage_archive(&b))
+	if (stage_config(&b) || stage_archive_check(&b) || stage_otp(&b) ||
+	    stage_discover(&b) || stage_resolve(&b) || stage_plan(&b) ||
+	    stage_write(&b) || stage_archive(&b))
 		goto out;
 	fill_result(res, &b);
 	r = 0;
@@ -485,6 +536,8 @@ out:
 	relc_place_close(&b.place);
 	relc_plan_release(&b.plan);
 	relc_strset_release(&b.damaged);
+	relc_stamp_release(&b.stamp);
+	relc_strbuf_release(&b.archive);
 	relc_appindex_free(b.index);
 	relc_config_free(b.cfg);
 	relc_project_release(&b.project);

@@ -376,6 +376,25 @@ relc_stamp_read(struct relc_stamp *out, const char *root,
 	return r;
 }
 
+const struct relc_stamp_entry *
+relc_stamp_find(const struct relc_stamp *st, const char *path)
+{
+	size_t lo = 0, hi = st->nentries;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(st->entries[mid].path, path);
+
+		if (!c)
+			return &st->entries[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 const char *
 relc_stamp_fingerprint_of(const struct relc_stamp *st, const char *dirname)
 {
@@ -602,7 +621,8 @@ relc_stamp_verify(const struct relc_stamp *st, const char *root,
 			 fstatat(fd, e->path, &sb, AT_SYMLINK_NOFOLLOW) == 0;
 
 		if (ok && e->type == 'd')
-			ok = S_ISDIR(sb.st_mode);
+			ok = S_ISDIR(sb.st_mode) &&
+			     (sb.st_mode & 07777) == e->mode;
 		else if (ok)
 			ok = (e->type == 'l' ? S_ISLNK(sb.st_mode)
 					     : S_ISREG(sb.st_mode)) &&

@@ -64,6 +64,8 @@ struct list {
 	struct relc_strset paths;
 	const char *prefix; /* the path in the archive of the walk's root */
 	struct relc_strbuf tmp;
+	int (*keep)(void *ctx, const char *path);
+	void *keep_ctx;
 };
 
 static struct relc_archive_entry *
@@ -117,6 +119,10 @@ add_entry(const struct relc_walk_entry *we, void *ctx, struct relc_error *err)
 	relc_strbuf_addstr(&path, l->prefix);
 	if (*we->rel)
 		relc_path_append(&path, we->rel);
+	if (l->keep && !l->keep(l->keep_ctx, path.buf)) {
+		relc_strbuf_release(&path);
+		return we->kind == RELC_WALK_DIR ? RELC_WALK_SKIP : 0;
+	}
 	e = add(l, path.buf, we->path,
 		we->kind == RELC_WALK_DIR    ? RELC_ENTRY_DIR
 		: we->kind == RELC_WALK_LINK ? RELC_ENTRY_SYMLINK
@@ -145,6 +151,7 @@ int
 relc_archive_manifest(struct relc_archive_manifest *out, const char *root,
 		      const char *const *paths, size_t npaths,
 		      const struct relc_archive_alias *aliases, size_t naliases,
+		      int (*keep)(void *ctx, const char *path), void *keep_ctx,
 		      struct relc_error *err)
 {
 	static const struct relc_walk_opts opts = {0, NULL, 0, NULL, 0, 0};
@@ -154,6 +161,8 @@ relc_archive_manifest(struct relc_archive_manifest *out, const char *root,
 	int r = -1;
 
 	memset(&l, 0, sizeof(l));
+	l.keep = keep;
+	l.keep_ctx = keep_ctx;
 	out->v = NULL;
 	out->n = 0;
 	for (i = 0; i < npaths; i++) {

@@ -385,6 +385,24 @@ out:
 }
 
 int
+relc_fs_abspath_nofollow(struct relc_strbuf *sb, const char *path,
+			 struct relc_error *err)
+{
+	struct relc_strbuf dir = RELC_STRBUF_INIT;
+	const char *base = relc_path_basename(path);
+	int r;
+
+	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
+		return relc_fs_abspath(sb, path, err);
+	relc_path_dirname(&dir, path);
+	r = relc_fs_abspath(sb, dir.buf, err);
+	if (!r)
+		relc_path_append(sb, base);
+	relc_strbuf_release(&dir);
+	return r;
+}
+
+int
 relc_fs_mkdtemp(struct relc_strbuf *sb, const char *dir, const char *prefix,
 		struct relc_error *err)
 {

@@ -59,7 +59,8 @@ manifest(struct relc_archive_manifest *m, const char *root,
 	};
 
 	return relc_archive_manifest(m, root, paths, RELC_ARRAY_SIZE(paths),
-				     aliases, RELC_ARRAY_SIZE(aliases), err);
+				     aliases, RELC_ARRAY_SIZE(aliases), NULL,
+				     NULL, err);
 }
 
 static void
