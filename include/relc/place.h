@@ -52,6 +52,7 @@ struct relc_place {
 	int exists;   /* something is at `out` */
 	int has_prev; /* and it is a relc release: prev is its stamp */
 	int marked;   /* a relc release whose stamp cannot be read */
+	int foreign;  /* a directory relc did not make, not empty */
 	struct relc_stamp prev;
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
@@ -80,6 +81,13 @@ int relc_place_check_inputs(const char *out,
  * fault are RELC_ECONFIG.
  */
 int relc_place_inspect(struct relc_place *p, int force, struct relc_error *err);
+
+/*
+ * May the build write there: refuse a directory relc did not make that
+ * holds something, unless force (RELC_ECONFIG).
+ */
+int relc_place_admit(const struct relc_place *p, int force,
+		     struct relc_error *err);
 
 /* Make the staging directory (p->staging) for the new tree. */
 int relc_place_begin(struct relc_place *p, struct relc_error *err);

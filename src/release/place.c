@@ -247,19 +247,24 @@ relc_place_inspect(struct relc_place *p, int force, struct relc_error *err)
 	}
 	if (relc_fs_list_dir(&names, &n, p->out.buf, 0, err))
 		goto out;
-	if (n && !force) {
-		relc_error_set(err, RELC_ECONFIG,
-			       "the output directory '%s' exists and was not "
-			       "made by relc (it has no %s): remove it, choose "
-			       "another output_dir, or build into it with "
-			       "--force, which keeps what it holds",
-			       p->out.buf, RELC_STAMP_FILE);
-		goto out;
-	}
+	p->foreign = n > 0;
 	r = 0;
 out:
 	relc_fs_free_names(names, n);
 	return r;
+}
+
+int
+relc_place_admit(const struct relc_place *p, int force, struct relc_error *err)
+{
+	if (!p->foreign || force)
+		return 0;
+	return relc_error_set(err, RELC_ECONFIG,
+			      "the output directory '%s' exists and was not "
+			      "made by relc (it has no %s): remove it, choose "
+			      "another output_dir, or build into it with "
+			      "--force, which keeps what it holds",
+			      p->out.buf, RELC_STAMP_FILE);
 }
 
 /* ---- the new tree -------------------------------------------------------- */

@@ -399,14 +399,28 @@ stage_write(struct build *b)
 	struct relc_place *p = &b->place;
 	struct relc_copy_in in;
 	struct relc_copy_stats stats;
+	struct relc_strbuf parent = RELC_STRBUF_INIT;
+	int checked;
 
-	/* where the release may go, before anything is made there */
-	if (check_inputs(b) || lock(b))
+	/*
+	 * Where the release may go is checked before anything is made there
+	 * (when its parent must be created, before the lock), and before any
+	 * other complaint about it; a release that is up to date is written
+	 * nowhere and needs no check.
+	 */
+	relc_path_dirname(&parent, b->out_abs.buf);
+	checked = !relc_fs_is_dir(parent.buf);
+	relc_strbuf_release(&parent);
+	if ((checked && check_inputs(b)) || lock(b))
 		return -1;
 	if (relc_place_inspect(p, b->opts->force, b->err))
 		return at_setting(b, RELC_S_OUTPUT_DIR);
 	if (!b->opts->force && up_to_date(b))
 		return 0;
+	if (!checked && check_inputs(b))
+		return -1;
+	if (relc_place_admit(p, b->opts->force, b->err))
+		return at_setting(b, RELC_S_OUTPUT_DIR);
 	if (relc_plan_render(&b->plan, &b->plan_in, &b->arena, b->err))
 		return -1;
 	if (p->has_prev)
