@@ -259,9 +259,11 @@ restore_signals(void)
 	relc_interrupt_raise(0);
 }
 
+/* Every test: no alarm left behind by a failed assertion, no handlers. */
 static int
-signals_teardown(void **state)
+teardown(void **state)
 {
+	alarm(0);
 	restore_signals();
 	return fixture_tmpdir_teardown(state);
 }
@@ -339,18 +341,16 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_lock_and_release,
-					    fixture_tmpdir_setup,
-					    fixture_tmpdir_teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_lock_fails, fixture_tmpdir_setup, fixture_tmpdir_teardown),
+					    fixture_tmpdir_setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lock_fails,
+					    fixture_tmpdir_setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lock_waits_for_holder,
-					    fixture_tmpdir_setup,
-					    fixture_tmpdir_teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_lock_interrupted, fixture_tmpdir_setup, signals_teardown),
+					    fixture_tmpdir_setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lock_interrupted,
+					    fixture_tmpdir_setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_lock_interrupt_pending_when_waiting, fixture_tmpdir_setup,
-		signals_teardown),
+		teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
