@@ -321,18 +321,11 @@ test_damaged(void **state)
 	assert_int_equal(st.nentries, 3);
 	assert_int_equal(st.nparts, 1);
 	relc_stamp_release(&st);
-	/* as is one without a final newline, or without entries */
+	/* as is one without a final newline */
 	assert_int_equal(relc_stamp_parse(&st, HEAD "f 644 3 1 13 x",
 					  strlen(HEAD "f 644 3 1 13 x"),
 					  FILE_NAME, &err),
 			 0);
-	relc_stamp_release(&st);
-	assert_int_equal(relc_stamp_parse(&st, L1 L2 L3 L4 L5,
-					  strlen(L1 L2 L3 L4 L5), FILE_NAME,
-					  &err),
-			 0);
-	assert_int_equal(st.nentries, 0);
-	assert_int_equal(st.nparts, 0);
 	relc_stamp_release(&st);
 	for (i = 0; i < RELC_ARRAY_SIZE(damaged_cases); i++)
 		if (!strstr(damaged_cases[i].what, "duplicate") &&
@@ -367,32 +360,77 @@ test_damaged_nul_line(void **state)
 #define MTIME(t) L1 L2 L3 L4 L5 "f 644 3 " t " 13 x\n"
 
 /*
- * Parse text in a child process (a sanitizer's abort there fails only
- * this test): 0 when it parsed with mtime `want`, 1 when it was refused,
- * 2 when it parsed to another mtime, else how the child ended.
+ * Run fn(arg) in a child process, so that a sanitizer's abort there fails
+ * only the test that asked: fn's result, or 100 + the signal that ended
+ * the child (a sanitizer that exits reports 1 or more, too).
  */
 static int
-parse_mtime_in_child(const char *text, int64_t want)
+in_child(int (*fn)(const void *arg), const void *arg)
 {
 	pid_t pid = fork();
 	int status;
 
 	assert_true(pid >= 0);
-	if (pid == 0) {
-		struct relc_stamp st;
-		struct relc_error err = RELC_ERROR_INIT;
-		int r = relc_stamp_parse(&st, text, strlen(text), "s", &err);
-		int code = r ? 1 : st.entries[0].mtime_ns == want ? 0 : 2;
-
-		if (!r)
-			relc_stamp_release(&st);
-		relc_error_release(&err);
-		_exit(code);
-	}
+	if (pid == 0)
+		_exit(fn(arg));
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 100 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+struct mtime_case {
+	const char *text;
+	int64_t want;
+};
+
+/* 0 when text parsed with mtime `want`, 1 refused, 2 another mtime. */
+static int
+parse_mtime(const void *arg)
+{
+	const struct mtime_case *c = arg;
+	struct relc_stamp st;
+	struct relc_error err = RELC_ERROR_INIT;
+	int r = relc_stamp_parse(&st, c->text, strlen(c->text), "s", &err);
+	int code = r ? 1 : st.entries[0].mtime_ns == c->want ? 0 : 2;
+
+	if (!r)
+		relc_stamp_release(&st);
+	relc_error_release(&err);
+	return code;
+}
+
+static int
+parse_mtime_in_child(const char *text, int64_t want)
+{
+	struct mtime_case c = {text, want};
+
+	return in_child(parse_mtime, &c);
+}
+
+/* 0 when a stamp without parts or entries parsed as one. */
+static int
+parse_header_only(const void *arg)
+{
+	static const char text[] = L1 L2 L3 L4 L5;
+	struct relc_stamp st;
+	struct relc_error err = RELC_ERROR_INIT;
+	int r;
+
+	(void)arg;
+	if (relc_stamp_parse(&st, text, strlen(text), FILE_NAME, &err))
+		return 1;
+	r = st.nentries || st.nparts || strcmp(st.name, "hello") ? 2 : 0;
+	relc_stamp_release(&st);
+	return r;
+}
+
+/* A stamp of an empty release: no parts, no entries. */
+static void
+test_parse_without_entries(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(parse_header_only, NULL), 0);
 }
 
 /* mtimes are signed 64-bit nanoseconds: both ends of the range. */
@@ -698,6 +736,35 @@ test_record(void **state)
 	free(root);
 }
 
+/* 0 when the empty tree at arg recorded as a stamp without entries. */
+static int
+record_empty(const void *arg)
+{
+	struct relc_stamp st;
+	struct test_plan tp;
+	struct relc_error err = RELC_ERROR_INIT;
+	int r;
+
+	make_plan(&tp);
+	if (relc_stamp_record(&st, arg, &tp.plan, KEY, "0.4.0", &err))
+		return 1;
+	r = st.nentries ? 2 : 0;
+	relc_stamp_release(&st);
+	return r;
+}
+
+/* An empty tree (but .relc/): a stamp without entries. */
+static void
+test_record_empty_tree(void **state)
+{
+	const char *dir = *state;
+	char *root = join(dir, "rel");
+
+	fixture_write(root, ".relc/stamp", "old");
+	assert_int_equal(in_child(record_empty, root), 0);
+	free(root);
+}
+
 /* Something that is not a file, directory or link cannot be recorded. */
 static void
 test_record_refuses_fifo(void **state)
@@ -986,11 +1053,13 @@ main(void)
 	    cmocka_unit_test(test_damaged),
 	    cmocka_unit_test(test_damaged_duplicate_line),
 	    cmocka_unit_test(test_damaged_nul_line),
+	    cmocka_unit_test(test_parse_without_entries),
 	    cmocka_unit_test(test_mtime_range),
 	    cmocka_unit_test(test_mtime_out_of_range),
 	    cmocka_unit_test(test_escape),
 	    cmocka_unit_test(test_part_of),
 	    T(test_record),
+	    T(test_record_empty_tree),
 	    T(test_record_refuses_fifo),
 	    T(test_verify_changes),
 	    T(test_verify_missing_root),
