@@ -167,19 +167,19 @@ name(struct parser *ps)
 	return relc_arena_memdupz(ps->arena, ps->tmp.buf, ps->tmp.len);
 }
 
+/* An unsigned number in `base`; its magnitude when neg is given. */
 static int
-number(struct parser *ps, uintmax_t *out, int base, int negative_ok)
+number_at(struct parser *ps, uintmax_t *out, int base, int *neg)
 {
 	size_t len, i = 0;
 	const char *w = word(ps, &len);
 	uintmax_t v = 0;
-	int neg = 0;
 
 	if (!w || !len)
 		return -1;
-	if (negative_ok && w[0] == '-' && len > 1) {
-		neg = 1;
-		i = 1;
+	if (neg) {
+		*neg = w[0] == '-' && len > 1;
+		i = (size_t)*neg;
 	}
 	for (; i < len; i++) {
 		int d = hexval((unsigned char)w[i]);
@@ -189,7 +189,35 @@ number(struct parser *ps, uintmax_t *out, int base, int negative_ok)
 			return -1;
 		v = v * (unsigned)base + (unsigned)d;
 	}
-	*out = neg ? (uintmax_t)(-(intmax_t)v) : v;
+	*out = v;
+	return 0;
+}
+
+static int
+number(struct parser *ps, uintmax_t *out, int base)
+{
+	return number_at(ps, out, base, NULL);
+}
+
+/* A decimal int64_t, overflow refused. */
+static int
+int64(struct parser *ps, int64_t *out)
+{
+	uintmax_t v;
+	int neg;
+
+	if (number_at(ps, &v, 10, &neg))
+		return -1;
+	if (!neg && v > (uintmax_t)INT64_MAX)
+		return -1;
+	if (neg && v > (uintmax_t)INT64_MAX + 1)
+		return -1;
+	if (!neg)
+		*out = (int64_t)v;
+	else if (v == (uintmax_t)INT64_MAX + 1)
+		*out = INT64_MIN;
+	else
+		*out = -(int64_t)v;
 	return 0;
 }
 
@@ -239,9 +267,10 @@ int
 relc_stamp_parse(struct relc_stamp *out, const char *buf, size_t len,
 		 const char *path, struct relc_error *err)
 {
+	struct relc_strset seen = RELC_STRSET_INIT;
 	struct parser ps;
-	size_t wl, aparts = 0, aentries = 0, i;
-	const char *w;
+	size_t wl, aparts = 0, aentries = 0;
+	const char *w, *nul;
 	uintmax_t v;
 	int r = -1;
 
@@ -254,12 +283,16 @@ relc_stamp_parse(struct relc_stamp *out, const char *buf, size_t len,
 	ps.line = 1;
 	ps.arena = &out->arena;
 	ps.err = err;
-	if (memchr(buf, '\0', len)) {
+	if ((nul = memchr(buf, '\0', len))) {
+		const char *p;
+
+		for (p = buf; p < nul; p++)
+			ps.line += *p == '\n';
 		bad(&ps, "a NUL byte");
 		goto out;
 	}
 	w = word(&ps, &wl);
-	if (!is(w, wl, MAGIC) || number(&ps, &v, 10, 0) || line_end(&ps)) {
+	if (!is(w, wl, MAGIC) || number(&ps, &v, 10) || line_end(&ps)) {
 		bad(&ps, "not a relc stamp");
 		goto out;
 	}
@@ -309,39 +342,41 @@ relc_stamp_parse(struct relc_stamp *out, const char *buf, size_t len,
 		} else if (w && wl == 1 &&
 			   (*w == 'f' || *w == 'l' || *w == 'd')) {
 			struct relc_stamp_entry *e;
-			uintmax_t mode, size, mtime, ino;
+			uintmax_t mode, size, ino;
+			unsigned long line = ps.line;
 
 			RELC_ALLOC_GROW(out->entries, out->nentries + 1,
 					aentries);
 			e = &out->entries[out->nentries++];
 			e->type = *w;
-			if (number(&ps, &mode, 8, 0) || mode > 07777 ||
-			    number(&ps, &size, 10, 0) ||
-			    number(&ps, &mtime, 10, 1) ||
-			    number(&ps, &ino, 10, 0) ||
-			    !(e->path = name(&ps)) || line_end(&ps)) {
+			if (number(&ps, &mode, 8) || mode > 07777 ||
+			    number(&ps, &size, 10) || size > UINT64_MAX ||
+			    int64(&ps, &e->mtime_ns) || number(&ps, &ino, 10) ||
+			    ino > UINT64_MAX || !(e->path = name(&ps)) ||
+			    line_end(&ps)) {
 				bad(&ps, "a bad entry");
 				goto out;
 			}
 			e->mode = (unsigned)mode;
-			e->size = size;
-			e->mtime_ns = (int64_t)(intmax_t)mtime;
-			e->ino = ino;
+			e->size = (uint64_t)size;
+			e->ino = (uint64_t)ino;
+			if (!relc_strset_add(&seen, e->path)) {
+				ps.line = line;
+				bad(&ps, "a path listed twice");
+				goto out;
+			}
 		} else {
 			bad(&ps, "an unknown line");
 			goto out;
 		}
 	}
-	qsort(out->entries, out->nentries, sizeof(*out->entries), cmp_entries);
-	for (i = 1; i < out->nentries; i++)
-		if (!strcmp(out->entries[i - 1].path, out->entries[i].path)) {
-			ps.line = 0;
-			bad(&ps, "a path listed twice");
-			goto out;
-		}
+	if (out->nentries > 1)
+		qsort(out->entries, out->nentries, sizeof(*out->entries),
+		      cmp_entries);
 	r = 0;
 out:
 	relc_strbuf_release(&ps.tmp);
+	relc_strset_release(&seen);
 	if (r)
 		relc_stamp_release(out);
 	return r;
@@ -583,7 +618,9 @@ relc_stamp_record(struct relc_stamp *out, const char *root,
 		relc_stamp_release(out);
 		return -1;
 	}
-	qsort(out->entries, out->nentries, sizeof(*out->entries), cmp_entries);
+	if (out->nentries > 1)
+		qsort(out->entries, out->nentries, sizeof(*out->entries),
+		      cmp_entries);
 	return 0;
 }
 

@@ -38,10 +38,11 @@ relc_atomicfile_sweep(const char *path)
 		char *end;
 		long pid;
 
-		if (strncmp(names[i], prefix.buf, prefix.len))
+		if (strncmp(names[i], prefix.buf, prefix.len) ||
+		    !relc_isdigit((unsigned char)names[i][prefix.len]))
 			continue;
 		pid = strtol(names[i] + prefix.len, &end, 10);
-		if (*end != '-' || relc_pid_alive(pid))
+		if (*end != '-' || pid <= 0 || relc_pid_alive(pid))
 			continue;
 		relc_strbuf_reset(&victim);
 		relc_strbuf_addstr(&victim, dir.buf);

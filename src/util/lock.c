@@ -38,13 +38,17 @@ relc_lock_dir(struct relc_lock *l, const char *dir,
 			waiting(ctx, msg.buf);
 			relc_strbuf_release(&msg);
 		}
-		while (flock(fd, LOCK_EX) < 0) {
-			if (errno != EINTR) {
-				relc_error_errno(err, "cannot lock '%s'", dir);
+		for (;;) {
+			/* an interrupt that came before the wait stops it too
+			 */
+			if (relc_interrupt_check(err)) {
 				close(fd);
 				return -1;
 			}
-			if (relc_interrupt_check(err)) {
+			if (flock(fd, LOCK_EX) == 0)
+				break;
+			if (errno != EINTR) {
+				relc_error_errno(err, "cannot lock '%s'", dir);
 				close(fd);
 				return -1;
 			}

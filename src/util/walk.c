@@ -64,7 +64,10 @@ link_error(struct walker *w, int dirfd, const char *name)
 	return r;
 }
 
-/* Is the open fd (reached through a link) inside w->o->inside? */
+/*
+ * Is what the link w->path leads to (open as fd, or -1 when it is not
+ * opened: a FIFO, a device) inside w->o->inside?
+ */
 static int
 check_inside(struct walker *w, int fd, int dirfd, const char *name)
 {
@@ -75,9 +78,12 @@ check_inside(struct walker *w, int fd, int dirfd, const char *name)
 	int r = 0;
 
 	relc_strbuf_addf(&proc, "/proc/self/fd/%d", fd);
-	if (relc_strbuf_readlinkat(&real, AT_FDCWD, proc.buf, 256) < 0 &&
-	    relc_fs_realpath(&real, w->path.buf, w->err))
+	if ((fd < 0 ||
+	     relc_strbuf_readlinkat(&real, AT_FDCWD, proc.buf, 256) < 0) &&
+	    relc_fs_realpath(&real, w->path.buf, w->err)) {
+		r = -1;
 		goto out;
+	}
 	if (!strncmp(real.buf, in, len) &&
 	    (real.buf[len] == '/' || real.buf[len] == '\0' ||
 	     (len == 1 && in[0] == '/')))
@@ -239,6 +245,7 @@ walk_dir(struct walker *w, struct relc_walk_entry *e, int fd)
 	if (!(w->o->flags & RELC_WALK_POST))
 		return 0;
 	e->kind = RELC_WALK_DIR_POST;
+	e->path = w->path.buf; /* the buffer may have moved meanwhile */
 	e->rel = rel_of(w);
 	return w->fn(e, w->ctx, w->err) ? -1 : 0;
 }
@@ -364,6 +371,10 @@ visit(struct walker *w, int dirfd, const char *name, unsigned depth,
 		if (followed && o->inside &&
 		    check_inside(w, fd, dirfd, name) < 0)
 			goto out;
+	} else if (followed && o->inside && fd < 0 && !S_ISDIR(st.st_mode) &&
+		   !S_ISREG(st.st_mode) &&
+		   check_inside(w, -1, dirfd, name) < 0) {
+		goto out;
 	}
 	/*
 	 * A regular file stays open with O_NONBLOCK, which Linux ignores for

@@ -108,8 +108,9 @@ fixture_beam(const char *dir, const char *rel)
 	fixture_write(dir, rel, "");
 	fixture_beam_bytes(&data, "AtU8CodeStrTImpTExpTLocTDbgiAttr");
 	relc_strbuf_addf(&path, "%s/%s", dir, rel);
-	assert_int_equal(
-	    relc_atomicfile_write_whole(path.buf, data.buf, data.len, 0644, &err), 0);
+	assert_int_equal(relc_atomicfile_write_whole(path.buf, data.buf,
+						     data.len, 0644, &err),
+			 0);
 	relc_strbuf_release(&data);
 	relc_strbuf_release(&path);
 }
