@@ -1168,12 +1168,17 @@ yaml_error(struct ctx *c, const yaml_parser_t *parser)
 			col++;
 		}
 	}
+	/* the value is the byte (an "octet") or the character at fault */
 	if (parser->problem_value < 0)
 		return relc_error_at(c->err, RELC_ECONFIG, c->path, line, col,
 				     "%s", problem);
+	if (strstr(problem, "octet"))
+		return relc_error_at(c->err, RELC_ECONFIG, c->path, line, col,
+				     "%s (byte 0x%02x)", problem,
+				     (unsigned)parser->problem_value & 0xffu);
 	return relc_error_at(c->err, RELC_ECONFIG, c->path, line, col,
-			     "%s (byte 0x%02x)", problem,
-			     (unsigned)parser->problem_value & 0xffu);
+			     "%s (U+%04X)", problem,
+			     (unsigned)parser->problem_value);
 }
 
 /*
