@@ -209,7 +209,11 @@ relc_appfile_parse(struct relc_app *out, const char *buf, size_t len,
 	size_t n, i;
 
 	memset(out, 0, sizeof(*out));
-	if (relc_term_parse(&terms, &n, buf, len, 1, arena, err)) {
+	/*
+	 * Two terms at most: systools reads the first, but the application
+	 * controller (file:consult) refuses a file with more than one.
+	 */
+	if (relc_term_parse(&terms, &n, buf, len, 2, arena, err)) {
 		relc_error_set_path(err, path);
 		return -1;
 	}
@@ -217,6 +221,11 @@ relc_appfile_parse(struct relc_app *out, const char *buf, size_t len,
 		return relc_error_at(err, RELC_EAPP, path, 0, 0,
 				     "no term in the file (expected "
 				     "{application, Name, [...]}.)");
+	if (n > 1)
+		return relc_error_at(err, RELC_EAPP, path, terms[1]->line,
+				     terms[1]->col,
+				     "the file holds a second term; an .app "
+				     "file must hold one");
 	t = c.whole = terms[0];
 	if (t->type != RELC_T_TUPLE || t->u.tuple.n != 3 ||
 	    !relc_term_is_atom(t->u.tuple.v[0], "application") ||

@@ -46,6 +46,8 @@ static const char *const release_own_keys[] = {
 
 struct ctx {
 	const char *path;
+	const char *buf; /* the file */
+	size_t len;
 	yaml_document_t *doc;
 	struct relc_arena *arena;
 	struct relc_error *err;
@@ -424,7 +426,10 @@ walk_mapping(struct ctx *c, const yaml_node_t *map, const char *what,
 
 		if (!k || !v || k->type != YAML_SCALAR_NODE) {
 			r = node_error(c, k ? k : map,
-				       "keys in %s must be plain names", what);
+				       "a key must be a plain name, not %s",
+				       k && k->type == YAML_SEQUENCE_NODE
+					   ? "a list"
+					   : "a mapping");
 		} else if (strset_add(&seen, scalar(k), strlen(scalar(k)))) {
 			r = node_error(c, k, "duplicate key '%s'", scalar(k));
 		} else if (!keys) {
@@ -965,6 +970,19 @@ parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 	} else {
 		return node_error(c, v, "'applications' must be a list");
 	}
+	for (i = 0; i < r->ngoals; i++) {
+		const struct relc_goal *g = &r->goals[i];
+
+		/* systools: a release without them permanent does not boot */
+		if ((!strcmp(g->name, "kernel") ||
+		     !strcmp(g->name, "stdlib")) &&
+		    g->type != RELC_START_DEFAULT && g->type != RELC_PERMANENT)
+			return relc_error_at(
+			    c->err, RELC_ECONFIG, c->path, g->line, g->col,
+			    "'%s' must be permanent in every release (it is "
+			    "set to %s)",
+			    g->name, relc_start_type_name(g->type));
+	}
 	strset_init(&seen, r->ngoals);
 	for (i = 0; i < r->ngoals; i++) {
 		if (strset_add(&seen, r->goals[i].name,
@@ -980,6 +998,22 @@ parse_goals(struct ctx *c, struct relc_release_config *r, const yaml_node_t *v)
 	return i < r->ngoals ? -1 : 0;
 }
 
+/* The release version names releases/VSN/: a file name of its own. */
+static int
+get_release_vsn(struct ctx *c, const yaml_node_t *v, const char **out)
+{
+	if (get_name(c, v, "version", "a version", out))
+		return -1;
+	if (!**out)
+		return node_error(c, v, "'version' must not be empty");
+	if (!relc_path_component_ok(*out, strlen(*out)))
+		return node_error(c, v,
+				  "'%s' cannot be a release version (it is "
+				  "used in file names)",
+				  *out);
+	return 0;
+}
+
 static int
 release_key_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 		 const yaml_node_t *v, void *data)
@@ -988,7 +1022,7 @@ release_key_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
 
 	(void)k;
 	if (idx == 0)
-		return get_name(c, v, "version", "a version", &r->vsn);
+		return get_release_vsn(c, v, &r->vsn);
 	if (idx == 1)
 		return parse_goals(c, r, v);
 	return parse_setting(c, idx - RELC_ARRAY_SIZE(release_own_keys), v,
@@ -1107,15 +1141,103 @@ check_defaults(struct ctx *c, struct relc_config *cfg, const yaml_node_t *root)
 	return 0;
 }
 
-/* Record the parser's error, at its position. */
+/*
+ * Record the parser's error, at its position.  The reader (bytes that are
+ * not UTF-8, control characters) gives a byte offset, not a mark: count
+ * its line, and its column in characters as the marks do.
+ */
 static int
 yaml_error(struct ctx *c, const yaml_parser_t *parser)
 {
-	return relc_error_at(
-	    c->err, RELC_ECONFIG, c->path, parser->problem_mark.line + 1,
-	    parser->problem_mark.column + 1, "%s%s%s",
-	    parser->problem ? parser->problem : "cannot parse YAML",
-	    parser->context ? " " : "", parser->context ? parser->context : "");
+	const char *problem =
+	    parser->problem ? parser->problem : "cannot parse YAML";
+	unsigned long line = 1, col = 1;
+	size_t i;
+
+	if (parser->error != YAML_READER_ERROR)
+		return relc_error_at(c->err, RELC_ECONFIG, c->path,
+				     parser->problem_mark.line + 1,
+				     parser->problem_mark.column + 1, "%s%s%s",
+				     problem, parser->context ? " " : "",
+				     parser->context ? parser->context : "");
+	for (i = 0; i < parser->problem_offset && i < c->len; i++) {
+		if (c->buf[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)c->buf[i] & 0xc0) != 0x80) {
+			col++;
+		}
+	}
+	/* the value is the byte (an "octet") or the character at fault */
+	if (parser->problem_value < 0)
+		return relc_error_at(c->err, RELC_ECONFIG, c->path, line, col,
+				     "%s", problem);
+	if (strstr(problem, "octet"))
+		return relc_error_at(c->err, RELC_ECONFIG, c->path, line, col,
+				     "%s (byte 0x%02x)", problem,
+				     (unsigned)parser->problem_value & 0xffu);
+	return relc_error_at(c->err, RELC_ECONFIG, c->path, line, col,
+			     "%s (U+%04X)", problem,
+			     (unsigned)parser->problem_value);
+}
+
+/*
+ * libyaml takes time in the product of the file's size and its nesting of
+ * flow collections ([...] and {...}): a file of a few megabytes nested
+ * deeply would take hours.  Where the file holds more brackets than the
+ * depth relc allows, a first pass over its events (which stops at that
+ * depth) checks the nesting before the document is loaded.
+ */
+#define MAX_DEPTH 64
+
+static int
+check_depth(struct ctx *c)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	size_t i, brackets = 0;
+	int depth = 0, r = 0, done = 0;
+
+	for (i = 0; i < c->len; i++)
+		brackets += c->buf[i] == '[' || c->buf[i] == '{';
+	if (brackets <= MAX_DEPTH)
+		return 0;
+	if (!yaml_parser_initialize(&parser))
+		RELC_BUG("yaml_parser_initialize failed");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)c->buf,
+				     c->len);
+	while (!done && !r) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			r = yaml_error(c, &parser);
+			break;
+		}
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > MAX_DEPTH)
+				r = relc_error_at(
+				    c->err, RELC_ECONFIG, c->path,
+				    ev.start_mark.line + 1,
+				    ev.start_mark.column + 1,
+				    "lists and mappings nest deeper than %d "
+				    "levels",
+				    MAX_DEPTH);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	return r;
 }
 
 /*
@@ -1155,10 +1277,16 @@ relc_config_parse(struct relc_config **out, const char *buf, size_t len,
 	relc_arena_init(&cfg->arena);
 	cfg->path = relc_arena_strdup(&cfg->arena, path);
 	c.path = cfg->path;
+	c.buf = buf;
+	c.len = len;
 	c.doc = &doc;
 	c.arena = &cfg->arena;
 	c.err = err;
 	fill_keys(&c);
+	if (check_depth(&c)) {
+		relc_config_free(cfg);
+		return -1;
+	}
 	if (!yaml_parser_initialize(&parser))
 		RELC_BUG("yaml_parser_initialize failed");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
@@ -1229,6 +1357,52 @@ list_names(struct relc_strbuf *sb, const struct relc_config *cfg, int envs)
 				      : cfg->releases[i].name);
 }
 
+/* Where the environment's name came from, for messages. */
+enum env_from { FROM_OPTION, FROM_CONFIG, FROM_MIX_ENV, FROM_DEFAULT };
+
+/*
+ * Check the environment's name and find its settings (*out stays NULL when
+ * the config defines no environments).  A name from the config is an
+ * error at its place there; one from $MIX_ENV says so.
+ */
+static int
+select_env(const struct relc_env_config **out, const struct relc_config *cfg,
+	   const char *env, enum env_from from, struct relc_error *err)
+{
+	static const char *const whence[] = {"", "", " (from $MIX_ENV)",
+					     " (the default)"};
+	const char *var = from == FROM_MIX_ENV ? "$MIX_ENV" : NULL;
+	unsigned line = from == FROM_CONFIG ? cfg->env_line : 0;
+	unsigned col = from == FROM_CONFIG ? cfg->env_col : 0;
+	struct relc_strbuf names = RELC_STRBUF_INIT;
+	size_t i;
+
+	if (has_control(env, strlen(env)))
+		return control_error(err, RELC_EUSAGE, var, 0, 0, env,
+				     strlen(env), "an environment name");
+	if (!relc_path_component_ok(env, strlen(env)))
+		return relc_error_at(
+		    err, from == FROM_CONFIG ? RELC_ECONFIG : RELC_EUSAGE,
+		    from == FROM_CONFIG ? cfg->path : var, line, col,
+		    "'%s' cannot be an environment name (it "
+		    "is used in file names)",
+		    env);
+	*out = NULL;
+	for (i = 0; i < cfg->nenvs; i++)
+		if (!strcmp(cfg->envs[i].name, env))
+			*out = &cfg->envs[i];
+	if (*out || !cfg->nenvs)
+		return 0;
+	list_names(&names, cfg, 1);
+	relc_error_at(err, RELC_ECONFIG, cfg->path, line, col,
+		      "environment '%s'%s is not defined%s (defined: %s)", env,
+		      whence[from],
+		      from == FROM_CONFIG ? " under 'environments'" : "",
+		      names.buf);
+	relc_strbuf_release(&names);
+	return -1;
+}
+
 int
 relc_config_select(const struct relc_release_config **rel_out,
 		   const char **env_out, struct relc_settings *settings,
@@ -1238,6 +1412,7 @@ relc_config_select(const struct relc_release_config **rel_out,
 	const struct relc_release_config *rel = NULL;
 	const struct relc_env_config *e = NULL;
 	struct relc_strbuf names = RELC_STRBUF_INIT;
+	enum env_from from = FROM_OPTION;
 	size_t i;
 
 	if (release && has_control(release, strlen(release)))
@@ -1271,29 +1446,20 @@ relc_config_select(const struct relc_release_config **rel_out,
 			return -1;
 		}
 	}
-	if (!env)
+	if (!env) {
 		env = cfg->default_env;
-	if (!env)
-		env = mix_env && *mix_env ? mix_env : "prod";
-	if (has_control(env, strlen(env)))
-		return control_error(err, RELC_EUSAGE, NULL, 0, 0, env,
-				     strlen(env), "an environment name");
-	if (!relc_path_component_ok(env, strlen(env)))
-		return relc_error_set(err, RELC_EUSAGE,
-				      "'%s' cannot be an environment name (it "
-				      "is used in file names)",
-				      env);
-	for (i = 0; i < cfg->nenvs; i++)
-		if (!strcmp(cfg->envs[i].name, env))
-			e = &cfg->envs[i];
-	if (!e && cfg->nenvs) {
-		list_names(&names, cfg, 1);
-		relc_error_at(err, RELC_ECONFIG, cfg->path, 0, 0,
-			      "environment '%s' is not defined (defined: %s)",
-			      env, names.buf);
-		relc_strbuf_release(&names);
-		return -1;
+		from = FROM_CONFIG;
 	}
+	if (!env && mix_env && *mix_env) {
+		env = mix_env;
+		from = FROM_MIX_ENV;
+	}
+	if (!env) {
+		env = "prod";
+		from = FROM_DEFAULT;
+	}
+	if (select_env(&e, cfg, env, from, err))
+		return -1;
 	relc_settings_defaults(settings);
 	relc_settings_merge(settings, &rel->settings);
 	if (e)

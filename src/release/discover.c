@@ -296,6 +296,16 @@ relc_discover_project(struct relc_appindex *idx,
 	if (s->elixir_root) {
 		relc_path_resolve(&dir, in->project, s->elixir_root);
 		relc_path_append(&dir, "lib");
+		if (!relc_fs_is_dir(dir.buf)) {
+			relc_error_at(err, RELC_ECONFIG,
+				      s->where[RELC_S_ELIXIR_ROOT].file,
+				      s->where[RELC_S_ELIXIR_ROOT].line,
+				      s->where[RELC_S_ELIXIR_ROOT].col,
+				      "elixir_root: '%s' is not an Elixir "
+				      "installation (it has no lib/ directory)",
+				      s->elixir_root);
+			goto out;
+		}
 		if (relc_appindex_add(idx, dir.buf, RELC_ORIGIN_ELIXIR, 0,
 				      err) < 0)
 			goto out;

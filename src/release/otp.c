@@ -378,6 +378,28 @@ find_root_below(struct relc_strbuf *out, const char *dir, unsigned depth)
 	return found;
 }
 
+/*
+ * libarchive's "PATH: problem" (an unknown format, a damaged archive, a
+ * full disk) as one about the setting: "include_erts: cannot extract
+ * 'PATH': problem".
+ */
+static void
+extract_error(const char *erts_path, const char *path, struct relc_error *err)
+{
+	struct relc_strbuf why = RELC_STRBUF_INIT;
+	size_t n = strlen(path);
+
+	if (err->kind != RELC_EIO || err->path ||
+	    strncmp(err->msg.buf, path, n) ||
+	    strncmp(err->msg.buf + n, ": ", 2))
+		return;
+	relc_strbuf_addstr(&why, err->msg.buf + n + 2);
+	relc_error_release(err);
+	relc_error_set(err, RELC_EOTP, "include_erts: cannot extract '%s': %s",
+		       erts_path, why.buf);
+	relc_strbuf_release(&why);
+}
+
 int
 relc_otp_locate(struct relc_strbuf *root, const char *erts_path,
 		const char *base, const char *path_env,
@@ -392,9 +414,12 @@ relc_otp_locate(struct relc_strbuf *root, const char *erts_path,
 	if (erts_path) {
 		relc_path_resolve(&path, base, erts_path);
 		if (relc_fs_is_file(path.buf)) {
-			if (scratch(ctx, &dir, err) ||
-			    relc_archive_extract(path.buf, dir, err))
+			if (scratch(ctx, &dir, err))
 				goto out;
+			if (relc_archive_extract(path.buf, dir, err)) {
+				extract_error(erts_path, path.buf, err);
+				goto out;
+			}
 			if (!find_root_below(&path, dir, 0)) {
 				relc_error_set(err, RELC_EOTP,
 					       "include_erts: '%s' holds no "

@@ -135,6 +135,38 @@ test_errors(void **state)
 					    "end of file, expected ',' or '}'");
 }
 
+/* file:consult/1 refuses what systools would ignore: a second term. */
+static void
+test_second_term(void **state)
+{
+	static const char one[] =
+	    "{application, x, [{description, \"\"}, {vsn, \"1\"}, "
+	    "{modules, []}, {registered, []}, {applications, []}]}.\n"
+	    "%% a comment after the term is fine\n";
+	struct relc_app app;
+	struct relc_error err = RELC_ERROR_INIT;
+
+	(void)state;
+	assert_int_equal(relc_appfile_parse(&app, one, sizeof(one) - 1, "x.app",
+					    "x", &test_arena, &err),
+			 0);
+	assert_app_error(
+	    "{application, x, [{description, \"\"}, {vsn, \"1\"}, "
+	    "{modules, []}, {registered, []}, {applications, []}]}.\n"
+	    "\n  {application, x, [{vsn, \"2\"}]}.\n",
+	    "lib/x/ebin/x.app:3:3: the file holds a second term; an .app "
+	    "file must hold one");
+	/* a bad term still reads as a bad term, the first or the second */
+	assert_app_error(
+	    "{application, x, [{description, \"\"}, {vsn, \"1\"}, "
+	    "{modules, []}, {registered, []}, {applications, []}]}. x",
+	    "lib/x/ebin/x.app:1:106: unexpected end of file, expected '.' "
+	    "after the term");
+	assert_app_error("{application, x, []}. 2.",
+			 "lib/x/ebin/x.app:1:23: the file holds a second term; "
+			 "an .app file must hold one");
+}
+
 static void
 test_vsn_compare(void **state)
 {
@@ -155,6 +187,7 @@ main(void)
 	    cmocka_unit_test(test_parse_full),
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_second_term),
 	    cmocka_unit_test(test_vsn_compare),
 	};
 
