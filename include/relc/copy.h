@@ -87,11 +87,12 @@ enum relc_copy_walk {
 
 /*
  * How a source tree is walked, for the copy and for the fingerprint that
- * must see the same files (`how`: enum relc_copy_walk); `inside` receives
- * the real path links must stay within.  Returns 1 when src does not
- * exist (nothing to copy).
+ * must see the same files (`how`: enum relc_copy_walk); `paths` holds the
+ * real paths the options point to (where links must stay, the
+ * application they must not lead to) and is the caller's to release.
+ * Returns 1 when src does not exist (nothing to copy).
  */
-int relc_copy_walk_opts(struct relc_walk_opts *o, struct relc_strbuf *inside,
+int relc_copy_walk_opts(struct relc_walk_opts *o, struct relc_strbuf paths[2],
 			const struct relc_plan *plan, const char *src,
 			unsigned how, struct relc_error *err);
 

@@ -72,6 +72,12 @@ struct relc_walk_opts {
 	const char *inside;
 	int allow_outside;
 	const char *outside_hint;
+	/*
+	 * With RELC_WALK_FOLLOW: a followed link that leads to `holds` (a
+	 * real path) or to a directory above it is always an error: the
+	 * tree would hold itself.  NULL: no check.
+	 */
+	const char *holds;
 	size_t max_entries; /* 0: no limit */
 	uint64_t max_bytes; /* of regular files; 0: no limit */
 };

@@ -260,12 +260,12 @@ copy_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 }
 
 int
-relc_copy_walk_opts(struct relc_walk_opts *o, struct relc_strbuf *inside,
+relc_copy_walk_opts(struct relc_walk_opts *o, struct relc_strbuf paths[2],
 		    const struct relc_plan *plan, const char *src, unsigned how,
 		    struct relc_error *err)
 {
-	struct relc_strbuf parent = RELC_STRBUF_INIT,
-			   parent_real = RELC_STRBUF_INIT;
+	struct relc_strbuf parent = RELC_STRBUF_INIT, *inside = &paths[0],
+			   *parent_real = &paths[1];
 	char *real;
 	int r = -1;
 
@@ -292,9 +292,9 @@ relc_copy_walk_opts(struct relc_walk_opts *o, struct relc_strbuf *inside,
 	 * itself ("/", "..") is refused whatever the setting.
 	 */
 	relc_path_dirname(&parent, src);
-	if (relc_fs_realpath(&parent_real, parent.buf, err))
+	if (relc_fs_realpath(parent_real, parent.buf, err))
 		goto out;
-	if (relc_path_is_within(parent_real.buf, inside->buf)) {
+	if (relc_path_is_within(parent_real->buf, inside->buf)) {
 		relc_error_set(err, RELC_EAPP,
 			       "'%s' leads to '%s', which holds the "
 			       "application itself",
@@ -302,13 +302,13 @@ relc_copy_walk_opts(struct relc_walk_opts *o, struct relc_strbuf *inside,
 		goto out;
 	}
 	o->inside = inside->buf;
+	o->holds = parent_real->buf; /* the application's directory */
 	o->allow_outside = plan->follow_external_links;
 	o->outside_hint = "set follow_external_links: true to copy what it "
 			  "points to";
 	r = 0;
 out:
 	relc_strbuf_release(&parent);
-	relc_strbuf_release(&parent_real);
 	return r;
 }
 
@@ -318,7 +318,7 @@ copy_tree(const struct relc_plan *plan, const char *src, const char *dst,
 	  unsigned how, int strip, int (*skip)(const char *),
 	  struct relc_copy_stats *stats, struct relc_error *err)
 {
-	struct relc_strbuf inside = RELC_STRBUF_INIT;
+	struct relc_strbuf paths[2] = {RELC_STRBUF_INIT, RELC_STRBUF_INIT};
 	struct relc_walk_opts o;
 	struct tree t;
 	size_t i;
@@ -329,9 +329,10 @@ copy_tree(const struct relc_plan *plan, const char *src, const char *dst,
 	/* absent, or a dangling link (rebar3 makes those): nothing to copy */
 	if (stat(src, &st) < 0 && errno == ENOENT)
 		return 0;
-	r = relc_copy_walk_opts(&o, &inside, plan, src, how, err);
+	r = relc_copy_walk_opts(&o, paths, plan, src, how, err);
 	if (r) {
-		relc_strbuf_release(&inside);
+		relc_strbuf_release(&paths[0]);
+		relc_strbuf_release(&paths[1]);
 		return r < 0 ? -1 : 0;
 	}
 	o.flags |= RELC_WALK_OPEN_FILES | RELC_WALK_POST;
@@ -354,7 +355,8 @@ copy_tree(const struct relc_plan *plan, const char *src, const char *dst,
 		if (t.dfd[i] >= 0)
 			close(t.dfd[i]);
 	relc_strbuf_release(&t.dst);
-	relc_strbuf_release(&inside);
+	relc_strbuf_release(&paths[0]);
+	relc_strbuf_release(&paths[1]);
 	return r;
 }
 
@@ -583,8 +585,7 @@ reuse_tree(const struct relc_plan *plan, const struct relc_stamp *prev,
 	   const char *previous, const char *root, const char *prefix,
 	   struct relc_copy_stats *stats, struct relc_error *err)
 {
-	static const struct relc_walk_opts opts = {RELC_WALK_POST, NULL, 0,
-						   NULL,	   0,	 0};
+	static const struct relc_walk_opts opts = {.flags = RELC_WALK_POST};
 	struct relc_strbuf src = RELC_STRBUF_INIT;
 	struct reuse u;
 	size_t i;

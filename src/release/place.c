@@ -97,11 +97,45 @@ relc_place_open(struct relc_place *p, const char *out_dir,
 		return relc_error_set(err, RELC_ECONFIG,
 				      "the output directory cannot be '/'");
 	relc_path_dirname(&p->parent, p->out.buf);
-	if (relc_fs_mkdirs(p->parent.buf, 0755, err) ||
-	    relc_lock_dir(&p->lock, p->parent.buf, warn_fn, warn_ctx, err))
-		return -1;
+	/* the directories this run makes, to remove if it makes nothing */
+	relc_strbuf_addstr(&p->created, p->parent.buf);
+	while (p->created.len > 1 && !relc_fs_exists(p->created.buf)) {
+		relc_strbuf_reset(&p->made_from);
+		relc_strbuf_addstr(&p->made_from, p->created.buf);
+		relc_path_pop(&p->created);
+	}
+	relc_strbuf_reset(&p->created);
+	for (;;) {
+		struct stat st;
+
+		if (relc_fs_mkdirs(p->parent.buf, 0755, err) ||
+		    relc_lock_dir(&p->lock, p->parent.buf, warn_fn, warn_ctx,
+				  err))
+			return -1;
+		/* another run may have removed it while this one waited */
+		if (fstat(p->lock.fd, &st) == 0 && st.st_nlink > 0)
+			break;
+		relc_lock_release(&p->lock);
+	}
 	sweep(p);
 	return 0;
+}
+
+/*
+ * Remove the directories relc_place_open made, if nothing was put in
+ * them: a build that failed leaves no trace.
+ */
+static void
+unmake_parents(struct relc_place *p)
+{
+	struct relc_strbuf dir = RELC_STRBUF_INIT;
+
+	if (!p->made_from.len)
+		return;
+	relc_strbuf_addstr(&dir, p->parent.buf);
+	while (dir.len >= p->made_from.len && rmdir(dir.buf) == 0)
+		relc_path_pop(&dir);
+	relc_strbuf_release(&dir);
 }
 
 /* ---- the rules ----------------------------------------------------------- */
@@ -494,7 +528,7 @@ static int
 link_tree(struct carry *c, const char *rel)
 {
 	static const struct relc_walk_opts opts = {
-	    RELC_WALK_POST | RELC_WALK_UNSTOPPABLE, NULL, 0, NULL, 0, 0};
+	    .flags = RELC_WALK_POST | RELC_WALK_UNSTOPPABLE};
 	struct relc_strbuf src = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
 	struct linker l;
 	size_t i;
@@ -678,6 +712,7 @@ relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
 		goto out;
 	/* The new release is in place: the rest is tidying up. */
 	r = 0;
+	p->committed = 1;
 	for (i = 0; i < c.nfound && p->staging.len; i++) {
 		relc_strbuf_reset(&old);
 		relc_strbuf_addstr(&old, p->staging.buf);
@@ -720,10 +755,14 @@ relc_place_close(struct relc_place *p)
 		relc_walk_remove(p->scratch.buf, &ignored);
 		relc_error_release(&ignored);
 	}
+	if (!p->committed)
+		unmake_parents(p);
 	relc_lock_release(&p->lock);
 	relc_stamp_release(&p->prev);
 	relc_strbuf_release(&p->out);
 	relc_strbuf_release(&p->parent);
 	relc_strbuf_release(&p->staging);
 	relc_strbuf_release(&p->scratch);
+	relc_strbuf_release(&p->created);
+	relc_strbuf_release(&p->made_from);
 }

@@ -470,15 +470,16 @@ static int
 hash_tree(struct relc_hash *h, const struct relc_plan *plan, const char *label,
 	  const char *src, unsigned how, struct relc_error *err)
 {
-	struct relc_strbuf inside = RELC_STRBUF_INIT;
+	struct relc_strbuf paths[2] = {RELC_STRBUF_INIT, RELC_STRBUF_INIT};
 	struct relc_walk_opts o;
 	int r;
 
 	relc_hash_update(h, label, strlen(label) + 1);
-	r = relc_copy_walk_opts(&o, &inside, plan, src, how, err);
+	r = relc_copy_walk_opts(&o, paths, plan, src, how, err);
 	if (!r)
 		r = relc_walk(src, &o, hash_entry, h, err);
-	relc_strbuf_release(&inside);
+	relc_strbuf_release(&paths[0]);
+	relc_strbuf_release(&paths[1]);
 	return r < 0 ? -1 : 0;
 }
 
@@ -589,7 +590,7 @@ relc_stamp_record(struct relc_stamp *out, const char *root,
 		  const struct relc_plan *plan, const char *key,
 		  const char *relc_version, struct relc_error *err)
 {
-	static const struct relc_walk_opts opts = {0, NULL, 0, NULL, 0, 0};
+	static const struct relc_walk_opts opts = {.flags = 0};
 	struct record rec = {out, 0};
 	size_t i, n = 0;
 

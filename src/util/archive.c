@@ -154,7 +154,7 @@ relc_archive_manifest(struct relc_archive_manifest *out, const char *root,
 		      int (*keep)(void *ctx, const char *path), void *keep_ctx,
 		      struct relc_error *err)
 {
-	static const struct relc_walk_opts opts = {0, NULL, 0, NULL, 0, 0};
+	static const struct relc_walk_opts opts = {.flags = 0};
 	struct list l;
 	struct relc_strbuf src = RELC_STRBUF_INIT;
 	size_t i;

@@ -11,6 +11,7 @@
 #include "relc/error.h"
 #include "relc/fsutil.h"
 #include "relc/interrupt.h"
+#include "relc/path.h"
 #include "relc/strbuf.h"
 #include "relc/xalloc.h"
 
@@ -74,7 +75,7 @@ check_inside(struct walker *w, int fd, int dirfd, const char *name)
 	struct relc_strbuf proc = RELC_STRBUF_INIT, real = RELC_STRBUF_INIT,
 			   target = RELC_STRBUF_INIT;
 	const char *in = w->o->inside;
-	size_t len = strlen(in);
+	size_t len = in ? strlen(in) : 0;
 	int r = 0;
 
 	relc_strbuf_addf(&proc, "/proc/self/fd/%d", fd);
@@ -84,9 +85,16 @@ check_inside(struct walker *w, int fd, int dirfd, const char *name)
 		r = -1;
 		goto out;
 	}
-	if (!strncmp(real.buf, in, len) &&
-	    (real.buf[len] == '/' || real.buf[len] == '\0' ||
-	     (len == 1 && in[0] == '/')))
+	if (w->o->holds && relc_path_is_within(w->o->holds, real.buf)) {
+		r = relc_error_set(w->err, RELC_EAPP,
+				   "'%s' leads to '%s', which holds the "
+				   "application itself",
+				   w->path.buf, real.buf);
+		goto out;
+	}
+	if (!in || (!strncmp(real.buf, in, len) &&
+		    (real.buf[len] == '/' || real.buf[len] == '\0' ||
+		     (len == 1 && in[0] == '/'))))
 		goto out;
 	if (w->o->allow_outside) {
 		r = 1;
@@ -368,11 +376,11 @@ visit(struct walker *w, int dirfd, const char *name, unsigned depth,
 				       w->path.buf);
 			goto out;
 		}
-		if (followed && o->inside &&
+		if (followed && (o->inside || o->holds) &&
 		    check_inside(w, fd, dirfd, name) < 0)
 			goto out;
-	} else if (followed && o->inside && fd < 0 && !S_ISDIR(st.st_mode) &&
-		   !S_ISREG(st.st_mode) &&
+	} else if (followed && (o->inside || o->holds) && fd < 0 &&
+		   !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) &&
 		   check_inside(w, -1, dirfd, name) < 0) {
 		goto out;
 	}
@@ -448,13 +456,9 @@ int
 relc_walk_remove(const char *path, struct relc_error *err)
 {
 	static const struct relc_walk_opts opts = {
-	    RELC_WALK_POST | RELC_WALK_MISSING_OK | RELC_WALK_WRITABLE |
-		RELC_WALK_UNSTOPPABLE | RELC_WALK_NO_STAT,
-	    NULL,
-	    0,
-	    NULL,
-	    0,
-	    0};
+	    .flags = RELC_WALK_POST | RELC_WALK_MISSING_OK |
+		     RELC_WALK_WRITABLE | RELC_WALK_UNSTOPPABLE |
+		     RELC_WALK_NO_STAT};
 	int r = relc_walk(path, &opts, remove_one, NULL, err);
 
 	return r < 0 ? -1 : 0;
