@@ -22,6 +22,7 @@
 #include "relc/stamp.h"
 #include "relc/strbuf.h"
 #include "relc/strset.h"
+#include "relc/term.h"
 #include "relc/walk.h"
 #include "relc/xalloc.h"
 
@@ -417,10 +418,13 @@ check_modules(const struct relc_app *app, struct relc_error *err)
 		relc_strbuf_addstr(&beam, app->mods.v[i]);
 		relc_strbuf_addstr(&beam, ".beam");
 		if (stat(beam.buf, &st) < 0)
-			r = relc_error_set(err, RELC_EAPP,
-					   "%s lists module '%s', but %s is "
-					   "missing",
-					   app->path, app->mods.v[i], beam.buf);
+			r = relc_error_at(err, RELC_EAPP, app->path,
+					  app->mods.t ? app->mods.t[i]->line
+						      : 0,
+					  app->mods.t ? app->mods.t[i]->col : 0,
+					  "the application lists module '%s', "
+					  "but %s is missing",
+					  app->mods.v[i], beam.buf);
 	}
 	relc_strbuf_release(&beam);
 	return r;
