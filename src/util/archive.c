@@ -469,6 +469,7 @@ out:
 	relc_gzip_abort(sink.gz);
 	if (r) {
 		relc_atomicfile_abort(&f);
+		relc_error_set_path(err, dest); /* say which archive failed */
 		return -1;
 	}
 	return relc_atomicfile_commit(&f, err);
