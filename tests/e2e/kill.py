@@ -578,21 +578,24 @@ def calibrate(project, clock, known):
                 known.add(sha256_file(project.archive_path()))
 
 
+HEADER = (" #  command  change      band  killed at / duration  release "
+          "archive  leftovers         next run")
+
+
+def trial_line(t):
+    return ("%3d  %-7s  %-10s  %-5s %7.1f / %7.1f ms %s  %-4s    %-7s  "
+            "%-16s  %s") % (
+        t.i, t.cmd, t.kind, t.band, t.at * 1000, t.duration * 1000,
+        "(done)" if t.finished else "      ", t.outcome, t.archive,
+        "%d staging, %d tmp" % (len(t.staging), len(t.temps))
+        if t.staging or t.temps else "none", t.rerun)
+
+
 def report(trials, clock):
     print("uninterrupted runs   measured (ms)")
     for (cmd, kind), times in sorted(clock.times.items()):
         print("  %-8s %-11s %s" % (cmd, kind, " ".join(
             "%.0f" % (x * 1000) for x in times)))
-    print(" #  command  change      band  killed at / duration  release "
-          "archive  leftovers     next run")
-    for t in trials:
-        print("%3d  %-7s  %-10s  %-5s %7.1f / %7.1f ms %s  %-4s    %-7s  "
-              "%-12s  %s" % (
-                  t.i, t.cmd, t.kind, t.band, t.at * 1000,
-                  t.duration * 1000, "(done) " if t.finished else "       ",
-                  t.outcome, t.archive,
-                  "%d staging, %d tmp" % (len(t.staging), len(t.temps))
-                  if t.staging or t.temps else "none", t.rerun))
     old = sum(t.outcome == "old" for t in trials)
     new = len(trials) - old
     print("release outcomes: %d old, %d new (%d of them killed after the "
@@ -601,10 +604,20 @@ def report(trials, clock):
                             for t in trials),
               sum(t.finished for t in trials)))
     for cmd in COMMANDS:
-        ats = sorted(t.at for t in trials if t.cmd == cmd)
+        ats = sorted(t.at for t in trials if t.cmd == cmd and not t.finished)
         if ats:
             print("%s killed between %.1f and %.1f ms" % (
                 cmd, ats[0] * 1000, ats[-1] * 1000))
+    print("the kill's moment in the run, and what it left (old/new):")
+    for cmd in COMMANDS:
+        bins = [[0, 0] for _ in range(11)]
+        for t in trials:
+            if t.cmd == cmd:
+                b = 10 if t.finished else min(9, int(10 * t.at / t.duration))
+                bins[b][t.outcome == "new"] += 1
+        print("  %-7s %s  finished first %d/%d" % (cmd, " ".join(
+            "%d-%d%%:%d/%d" % (10 * b, 10 * b + 10, o, n)
+            for b, (o, n) in enumerate(bins[:10])), *bins[10]))
     arch = [t.archive for t in trials if t.cmd == "archive"]
     print("archive outcomes: %s" % ", ".join(
         "%d %s" % (arch.count(a), a) for a in ("old", "new", "absent")))
@@ -645,6 +658,7 @@ def test(ws):
     state = {"tree": release_listing(project.root), "cookie_file": False}
     trials = []
     kill_bands = bands(rng, ntrials)
+    print(HEADER)
     try:
         for i in range(ntrials):
             if i == ntrials // 2:
@@ -655,6 +669,8 @@ def test(ws):
                 state["cookie_file"] = True
             trials.append(trial(ws, project, node, rng, i, kill_bands[i],
                                 clock, known, state))
+            print(trial_line(trials[-1]))
+            sys.stdout.flush()
     finally:
         if trials:
             report(trials, clock)
