@@ -17,11 +17,13 @@ says it waits.
 import os
 import signal
 import subprocess
+import sys
 import time
 
-from kill import (OTP_APPS, TOGGLED_APP, WARN_WAIT, describe_diff, listing,
-                  sha256_file, verify_archive)
-from relc_e2e import Failure, check, compile_hello, main, run
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from kill import (OTP_APPS, TOGGLED_APP, WARN_WAIT,  # noqa: E402
+                  describe_diff, listing, sha256_file, verify_archive)
+from relc_e2e import Failure, check, compile_hello, main, run  # noqa: E402
 
 # Two releases of one project that differ in everything: version,
 # applications, stripping.
