@@ -7,8 +7,8 @@
  * temporary file.
  *
  * Temporary files are named "BASENAME.relc-tmp-PID-XXXXXX".  A run that
- * was killed cannot remove its own, so opening sweeps away those of the
- * same destination whose process is gone.
+ * was killed cannot remove its own, so opening sweeps away those in the
+ * destination's directory (of any destination) whose process is gone.
  */
 #ifndef RELC_ATOMICFILE_H
 #define RELC_ATOMICFILE_H
@@ -51,8 +51,8 @@ int relc_atomicfile_write_whole(const char *path, const void *buf, size_t len,
 				mode_t mode, struct relc_error *err);
 
 /*
- * Remove the temporary files of `path` left by runs that are gone.
- * Errors are ignored: this is tidying, not work.
+ * Remove the temporary files in path's directory left by runs that are
+ * gone.  Errors are ignored: this is tidying, not work.
  */
 void relc_atomicfile_sweep(const char *path);
 

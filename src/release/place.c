@@ -45,10 +45,15 @@ exists(const char *path)
 
 /* ---- cleaning up after runs that died ------------------------------------ */
 
+static void finish_journal(const char *parent, const char *release);
+
 /*
  * Holding the lock, every ".relc-*" entry in the parent is from a run
- * that is gone: remove it.  (Such a run never moved anything out of the
- * release it was replacing: what it carried over, it hard-linked.)
+ * that is gone: remove it.  Such a run never moved anything out of the
+ * release it was replacing before its swap (what it carried over, it
+ * hard-linked); a run killed after its swap may have left files to move
+ * from the old tree into the new, which its journal lists: those moves
+ * are finished first.
  */
 static void
 sweep(struct relc_place *p)
@@ -60,6 +65,14 @@ sweep(struct relc_place *p)
 
 	if (relc_fs_list_dir(&names, &n, p->parent.buf, 1, &err))
 		goto out;
+	for (i = 0; i < n; i++) {
+		if (!strncmp(names[i], ".relc-", 6))
+			continue;
+		relc_strbuf_reset(&path);
+		relc_strbuf_addstr(&path, p->parent.buf);
+		relc_path_append(&path, names[i]);
+		finish_journal(p->parent.buf, path.buf);
+	}
 	for (i = 0; i < n; i++) {
 		if (strncmp(names[i], ".relc-", 6))
 			continue;
@@ -515,10 +528,12 @@ link_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 		    errno != EXDEV)
 			return relc_error_errno(err, "cannot link '%s' to '%s'",
 						e->path, link_dst(l, e));
-		/* no hard link here: move it (see relc_place_commit) */
-		if (renameat(e->dirfd, e->name, pfd, name) < 0)
-			return relc_error_errno(err, "cannot move '%s' to '%s'",
-						e->path, link_dst(l, e));
+		/*
+		 * No hard link here (another owner's file under
+		 * protected_hardlinks, too many links): it is moved after the
+		 * swap (relc_place_commit); nothing leaves the previous
+		 * release before.
+		 */
 		return 0;
 	}
 }
@@ -594,18 +609,29 @@ carry_over(struct relc_place *p, struct carry *c, struct relc_error *err)
 }
 
 /*
- * After the swap: move what appeared in the old tree's carried entries
- * since they were linked (a log file opened just then) into the new one.
+ * After the swap: what the old tree (now at `old`) holds of a carried
+ * entry and the new tree (at `neu`) lacks (a file that could not be
+ * linked, one that appeared after the links were made) is moved over.
  */
 static void
-move_late(const char *old, const char *neu)
+carry_late(const char *old, const char *neu)
 {
 	struct relc_error ignored = RELC_ERROR_INIT;
-	struct relc_strbuf a = RELC_STRBUF_INIT, b = RELC_STRBUF_INIT;
+	struct relc_strbuf a = RELC_STRBUF_INIT, b = RELC_STRBUF_INIT,
+			   dir = RELC_STRBUF_INIT;
 	char **names;
 	size_t n, i;
 
-	if (relc_fs_list_dir(&names, &n, old, 1, &ignored))
+	if (!exists(old))
+		return;
+	if (!exists(neu)) {
+		relc_path_dirname(&dir, neu);
+		if (!relc_fs_mkdirs(dir.buf, 0755, &ignored))
+			(void)rename(old, neu);
+		goto out;
+	}
+	if (!relc_fs_is_dir(old) || !relc_fs_is_dir(neu) ||
+	    relc_fs_list_dir(&names, &n, old, 1, &ignored))
 		goto out;
 	for (i = 0; i < n; i++) {
 		relc_strbuf_reset(&a);
@@ -614,16 +640,105 @@ move_late(const char *old, const char *neu)
 		relc_strbuf_reset(&b);
 		relc_strbuf_addstr(&b, neu);
 		relc_path_append(&b, names[i]);
-		if (!exists(b.buf))
-			(void)rename(a.buf, b.buf);
-		else if (relc_fs_is_dir(a.buf) && relc_fs_is_dir(b.buf))
-			move_late(a.buf, b.buf);
+		carry_late(a.buf, b.buf);
 	}
 	relc_fs_free_names(names, n);
 out:
 	relc_error_release(&ignored);
 	relc_strbuf_release(&a);
 	relc_strbuf_release(&b);
+	relc_strbuf_release(&dir);
+}
+
+/*
+ * The journal of a carry-over: RELEASE/.relc/carried in the new tree,
+ * written before the swap.  Its first line names the staging directory
+ * (which holds the old tree after the swap), the others the carried
+ * entries.  A run killed after the swap and before carry_late finished
+ * leaves it in the release; the next run finishes the moves.
+ */
+#define JOURNAL ".relc/carried"
+#define MAX_JOURNAL ((size_t)64 << 20)
+
+static int
+write_journal(const struct relc_place *p, const struct carry *c,
+	      struct relc_error *err)
+{
+	struct relc_strbuf text = RELC_STRBUF_INIT, path = RELC_STRBUF_INIT;
+	size_t i;
+	int r;
+
+	relc_stamp_escape(&text, relc_path_basename(p->staging.buf));
+	relc_strbuf_addch(&text, '\n');
+	for (i = 0; i < c->nfound; i++) {
+		relc_stamp_escape(&text, c->found[i]);
+		relc_strbuf_addch(&text, '\n');
+	}
+	relc_strbuf_addstr(&path, p->staging.buf);
+	relc_path_append(&path, RELC_STAMP_DIR);
+	r = relc_fs_mkdirs(path.buf, 0755, err);
+	relc_strbuf_reset(&path);
+	relc_strbuf_addstr(&path, p->staging.buf);
+	relc_path_append(&path, JOURNAL);
+	if (!r)
+		r = relc_fs_write_new(path.buf, text.buf, text.len, 0644, 1,
+				      err);
+	relc_strbuf_release(&text);
+	relc_strbuf_release(&path);
+	return r;
+}
+
+/* Finish the moves the journal of RELEASE (in parent) lists, if any. */
+static void
+finish_journal(const char *parent, const char *release)
+{
+	struct relc_error ignored = RELC_ERROR_INIT;
+	struct relc_strbuf path = RELC_STRBUF_INIT, text = RELC_STRBUF_INIT,
+			   rel = RELC_STRBUF_INIT, old = RELC_STRBUF_INIT,
+			   neu = RELC_STRBUF_INIT;
+	const char *line, *end;
+	int first = 1;
+
+	relc_strbuf_addstr(&path, release);
+	relc_path_append(&path, JOURNAL);
+	if (relc_fs_read_file(&text, path.buf, MAX_JOURNAL, 1, &ignored))
+		goto out;
+	for (line = text.buf; line < text.buf + text.len; line = end + 1) {
+		end = memchr(line, '\n', (size_t)(text.buf + text.len - line));
+		if (!end)
+			break;
+		if (relc_stamp_unescape(&rel, line, (size_t)(end - line)) ||
+		    !relc_path_relative_ok(rel.buf))
+			break;
+		if (first) {
+			/* the old tree, in the same parent */
+			if (strchr(rel.buf, '/') ||
+			    strncmp(rel.buf, ".relc-", 6))
+				break;
+			relc_strbuf_addstr(&old, parent);
+			relc_path_append(&old, rel.buf);
+			first = 0;
+			continue;
+		}
+		relc_strbuf_reset(&neu);
+		relc_strbuf_addstr(&neu, old.buf);
+		relc_path_append(&neu, rel.buf);
+		relc_strbuf_reset(&path);
+		relc_strbuf_addstr(&path, release);
+		relc_path_append(&path, rel.buf);
+		carry_late(neu.buf, path.buf);
+	}
+	relc_strbuf_reset(&path);
+	relc_strbuf_addstr(&path, release);
+	relc_path_append(&path, JOURNAL);
+	(void)unlink(path.buf);
+out:
+	relc_error_release(&ignored);
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&text);
+	relc_strbuf_release(&rel);
+	relc_strbuf_release(&old);
+	relc_strbuf_release(&neu);
 }
 
 /* ---- the swap ------------------------------------------------------------ */
@@ -701,6 +816,8 @@ relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
 	memset(&c, 0, sizeof(c));
 	if (p->exists && carry_over(p, &c, err))
 		goto out;
+	if (c.nfound && write_journal(p, &c, err))
+		goto out;
 	relc_strbuf_addstr(&path, p->staging.buf);
 	relc_path_append(&path, RELC_STAMP_DIR);
 	if (relc_fs_mkdirs(path.buf, 0755, err))
@@ -720,9 +837,12 @@ relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
 		relc_strbuf_reset(&neu);
 		relc_strbuf_addstr(&neu, p->out.buf);
 		relc_path_append(&neu, c.found[i]);
-		if (relc_fs_is_dir(old.buf) && relc_fs_is_dir(neu.buf))
-			move_late(old.buf, neu.buf);
+		carry_late(old.buf, neu.buf);
 	}
+	relc_strbuf_reset(&path);
+	relc_strbuf_addstr(&path, p->out.buf);
+	relc_path_append(&path, JOURNAL);
+	(void)unlink(path.buf);
 	if (p->staging.len && relc_walk_remove(p->staging.buf, &cleanup)) {
 		relc_strbuf_reset(&text);
 		relc_error_format(&text, &cleanup);

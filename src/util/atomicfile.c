@@ -25,23 +25,22 @@ void
 relc_atomicfile_sweep(const char *path)
 {
 	struct relc_error ignored = RELC_ERROR_INIT;
-	struct relc_strbuf dir = RELC_STRBUF_INIT, prefix = RELC_STRBUF_INIT,
-			   victim = RELC_STRBUF_INIT;
+	struct relc_strbuf dir = RELC_STRBUF_INIT, victim = RELC_STRBUF_INIT;
 	char **names;
 	size_t n, i;
 
 	relc_path_dirname(&dir, path);
-	relc_strbuf_addf(&prefix, "%s" TMP_MARK, relc_path_basename(path));
 	if (relc_fs_list_dir(&names, &n, dir.buf, 1, &ignored))
 		goto out;
 	for (i = 0; i < n; i++) {
+		const char *mark = strstr(names[i], TMP_MARK);
 		char *end;
 		long pid;
 
-		if (strncmp(names[i], prefix.buf, prefix.len) ||
-		    !relc_isdigit((unsigned char)names[i][prefix.len]))
+		if (!mark || mark == names[i] ||
+		    !relc_isdigit((unsigned char)mark[strlen(TMP_MARK)]))
 			continue;
-		pid = strtol(names[i] + prefix.len, &end, 10);
+		pid = strtol(mark + strlen(TMP_MARK), &end, 10);
 		if (*end != '-' || pid <= 0 || relc_pid_alive(pid))
 			continue;
 		relc_strbuf_reset(&victim);
@@ -53,7 +52,6 @@ relc_atomicfile_sweep(const char *path)
 out:
 	relc_error_release(&ignored);
 	relc_strbuf_release(&dir);
-	relc_strbuf_release(&prefix);
 	relc_strbuf_release(&victim);
 }
 

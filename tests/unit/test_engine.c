@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -357,6 +358,135 @@ test_leftovers_swept(void **state)
 	free(p);
 }
 
+/* A journal left by a run killed after its swap is finished by the next. */
+static void
+test_journal_finished(void **state)
+{
+	const char *dir = *state;
+	char *data;
+
+	project(dir, NULL);
+	assert_true(ok(dir, NULL, 0));
+	/* the old tree, with a log file that had not been moved over yet */
+	fixture_write(dir,
+		      "proj/_build/prod/rel/.relc-999999-app.OLDxyz/log/late",
+		      "written late");
+	fixture_write(dir, REL ".relc/carried",
+		      ".relc-999999-app.OLDxyz\nlog\n");
+	fixture_write(dir, REL "log/early", "linked");
+	assert_false(ok(dir, NULL, 0));
+	data = fixture_read(dir, REL "log/late", NULL);
+	assert_non_null(data);
+	assert_string_equal(data, "written late");
+	free(data);
+	data = fixture_read(dir, REL "log/early", NULL);
+	assert_string_equal(data, "linked");
+	free(data);
+	assert_null(fixture_read(dir, REL ".relc/carried", NULL));
+	assert_null(fixture_read(
+	    dir, "proj/_build/prod/rel/.relc-999999-app.OLDxyz/log/late",
+	    NULL));
+}
+
+/*
+ * A file that cannot be hard-linked into the new tree (another user's,
+ * under fs.protected_hardlinks) is moved after the swap: a build that
+ * fails before it leaves it where it was.
+ */
+static void
+test_unlinkable_file_kept(void **state)
+{
+	const char *dir = *state;
+	struct relc_strbuf p = RELC_STRBUF_INIT;
+	char *data, *cmd;
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		skip();
+	data = fixture_read("/proc/sys/fs", "protected_hardlinks", NULL);
+	if (!data || data[0] != '1') {
+		free(data);
+		skip();
+	}
+	free(data);
+	project(dir, NULL);
+	relc_strbuf_addf(&p, "chmod 755 %s && chown -R nobody %s/proj %s/otp",
+			 dir, dir, dir);
+	assert_int_equal(system(p.buf), 0);
+	/* as nobody: build, then a root-owned 0600 file in log/ */
+	cmd = path(dir, "");
+	for (int round = 0; round < 3; round++) {
+		if (round == 1) {
+			fixture_write(dir, REL "log/root.log", "root's");
+			relc_strbuf_reset(&p);
+			relc_strbuf_addf(&p,
+					 "chmod 600 %s/" REL "log/root.log && "
+					 "chown nobody %s/" REL "log && "
+					 "chown root %s/" REL "log/root.log",
+					 dir, dir, dir);
+			assert_int_equal(system(p.buf), 0);
+		}
+		if (round == 2) /* a new version: a real rebuild */
+			fixture_write(dir, "proj/rel/relc.yaml",
+				      "releases:\n  app:\n    version: "
+				      "\"2.0.0\"\n    include_erts: ../otp\n");
+		pid = fork();
+		assert_true(pid >= 0);
+		if (!pid) {
+			struct run run;
+
+			if (setgid(65534) || setuid(65534))
+				_exit(2);
+			if (build(dir, &run, NULL, 0)) {
+				fprintf(stderr, "round %d: %s\n", round,
+					run.err.msg.buf);
+				_exit(1);
+			}
+			_exit(0);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	data = fixture_read(dir, REL "log/root.log", NULL);
+	assert_non_null(data);
+	assert_string_equal(data, "root's");
+	free(data);
+	data = fixture_read(dir, REL "releases/2.0.0/app.rel", NULL);
+	assert_non_null(data);
+	free(data);
+	/* a build that fails after the carry-over began leaves it too */
+	fixture_write(dir, REL "zzz/secret", "x");
+	relc_strbuf_reset(&p);
+	relc_strbuf_addf(&p, "chmod 700 %s/" REL "zzz", dir);
+	assert_int_equal(system(p.buf), 0);
+	fixture_write(dir, "proj/rel/relc.yaml",
+		      "releases:\n  app:\n    version: \"3.0.0\"\n"
+		      "    include_erts: ../otp\n");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct run run;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		_exit(build(dir, &run, NULL, 0) ? 1 : 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 1);
+	data = fixture_read(dir, REL "log/root.log", NULL);
+	assert_non_null(data);
+	assert_string_equal(data, "root's");
+	free(data);
+	data = fixture_read(dir, REL "releases/2.0.0/app.rel", NULL);
+	assert_non_null(data);
+	free(data);
+	free(cmd);
+	relc_strbuf_release(&p);
+}
+
 int
 main(void)
 {
@@ -373,6 +503,12 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 		test_carry_over, fixture_tmpdir_setup, fixture_tmpdir_teardown),
 	    cmocka_unit_test_setup_teardown(test_dev_mode_links,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_journal_finished,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_unlinkable_file_kept,
 					    fixture_tmpdir_setup,
 					    fixture_tmpdir_teardown),
 	    cmocka_unit_test_setup_teardown(test_leftovers_swept,
