@@ -13,9 +13,8 @@
  *    was.
  *  - What is in the previous release and not relc's (tmp/, log/,
  *    releases/COOKIE, files an operator added) is carried over into the
- *    new one, as hard links, so that the previous release stays whole
- *    until the swap and a node that runs from it can still be reached
- *    and stopped after it.
+ *    new one (carry.h), so that a node that runs from it can still be
+ *    reached and stopped after the swap.
  *  - One relc at a time: the output's parent directory is locked for the
  *    whole build, so whatever ".relc-*" entry is found there belongs to a
  *    run that is gone, and is cleaned up.

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "relc/carry.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
 #include "relc/path.h"
@@ -35,17 +36,7 @@ warn(struct relc_place *p, const char *fmt, ...)
 	relc_strbuf_release(&msg);
 }
 
-static int
-exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
-}
-
 /* ---- cleaning up after runs that died ------------------------------------ */
-
-static void finish_journal(const char *parent, const char *release);
 
 /*
  * Holding the lock, every ".relc-*" entry in the parent is from a run
@@ -71,7 +62,7 @@ sweep(struct relc_place *p)
 		relc_strbuf_reset(&path);
 		relc_strbuf_addstr(&path, p->parent.buf);
 		relc_path_append(&path, names[i]);
-		finish_journal(p->parent.buf, path.buf);
+		relc_carry_recover(p->parent.buf, path.buf);
 	}
 	for (i = 0; i < n; i++) {
 		if (strncmp(names[i], ".relc-", 6))
@@ -347,400 +338,6 @@ relc_place_scratch(struct relc_place *p, const char **out, const char *what,
 	return 0;
 }
 
-/* ---- carrying over ------------------------------------------------------- */
-
-/*
- * What is in the previous release and not relc's goes into the new tree
- * as hard links (so the previous release stays whole until the swap, and
- * a file a running node holds open is the same file in both).  Where a
- * link cannot be made, the entry is moved instead.  After the swap, what
- * appeared in the old tree meanwhile is moved over too.
- */
-struct carry {
-	struct relc_place *p;
-	struct relc_strset made; /* what the previous build wrote */
-	int by_layout;		 /* not known: take relc's layout instead */
-	char **found;		 /* what is not relc's, release-relative */
-	size_t nfound, afound;
-	struct relc_error *err;
-};
-
-/*
- * Is OLD/path relc's?  What the previous build's stamp lists, or when its
- * stamp cannot be read, what relc's layout has: bin/NAME, erts-VSN, lib/,
- * releases/ but for releases/COOKIE, and .relc.
- */
-static int
-made(const struct carry *c, const char *path)
-{
-	const char *slash = strchr(path, '/');
-
-	if (!c->by_layout)
-		return relc_strset_has(&c->made, path);
-	if (!slash)
-		return !strcmp(path, "bin") || !strcmp(path, "lib") ||
-		       !strcmp(path, "releases") || !strncmp(path, "erts-", 5);
-	if (!strncmp(path, "bin/", 4))
-		return !strcmp(path + 4, relc_path_basename(c->p->out.buf)) ||
-		       !strchr(path + 4, '/');
-	if (!strncmp(path, "releases/", 9))
-		return strcmp(path, "releases/COOKIE") != 0;
-	return !strncmp(path, "lib/", 4) || !strncmp(path, "erts-", 5);
-}
-
-/* What the new tree has where the old has a directory. */
-enum new_has {
-	NEW_DIR,  /* a directory: look at each entry */
-	NEW_NONE, /* nothing: what is kept gets directories made for it */
-	NEW_OTHER /* a file or a link (dev_mode's): nothing can be kept */
-};
-
-static enum new_has
-new_has(struct carry *c, const char *rel, enum new_has parent)
-{
-	struct relc_strbuf neu = RELC_STRBUF_INIT;
-	struct stat st;
-	enum new_has r;
-
-	if (parent != NEW_DIR)
-		return parent;
-	relc_strbuf_addstr(&neu, c->p->staging.buf);
-	relc_path_append(&neu, rel);
-	if (lstat(neu.buf, &st) < 0)
-		r = NEW_NONE;
-	else
-		r = S_ISDIR(st.st_mode) ? NEW_DIR : NEW_OTHER;
-	relc_strbuf_release(&neu);
-	return r;
-}
-
-/*
- * Find what is not relc's under OLD/rel (a directory; `here` says what
- * the new tree has at rel).  An entry the new release has too is a
- * conflict, unless both are directories (then their contents are looked
- * at).
- */
-static int
-find_carried(struct carry *c, const char *rel, enum new_has here)
-{
-	struct relc_strbuf old = RELC_STRBUF_INIT, child = RELC_STRBUF_INIT;
-	char **names = NULL;
-	size_t n = 0, i;
-	int r = -1;
-
-	relc_strbuf_addstr(&old, c->p->out.buf);
-	if (*rel)
-		relc_path_append(&old, rel);
-	if (relc_fs_list_dir(&names, &n, old.buf, 0, c->err))
-		goto out;
-	for (i = 0; i < n; i++) {
-		struct stat so;
-		enum new_has there;
-
-		relc_strbuf_reset(&child);
-		if (*rel)
-			relc_strbuf_addf(&child, "%s/", rel);
-		relc_strbuf_addstr(&child, names[i]);
-		if (!strcmp(child.buf, RELC_STAMP_DIR))
-			continue; /* relc's own */
-		relc_strbuf_reset(&old);
-		relc_strbuf_addstr(&old, c->p->out.buf);
-		relc_path_append(&old, child.buf);
-		if (lstat(old.buf, &so) < 0)
-			continue;
-		there = new_has(c, child.buf, here);
-		if (made(c, child.buf)) {
-			/* relc's: look inside its directories for others' */
-			if (S_ISDIR(so.st_mode) &&
-			    find_carried(c, child.buf, there))
-				goto out;
-			continue;
-		}
-		if (there == NEW_DIR && S_ISDIR(so.st_mode)) {
-			if (find_carried(c, child.buf, NEW_DIR))
-				goto out;
-			continue;
-		}
-		if (there != NEW_NONE || here == NEW_OTHER) {
-			relc_error_set(c->err, RELC_ECONFIG,
-				       "'%s' was not made by relc, and the new "
-				       "release has a '%s' of its own: move it "
-				       "out of the way and build again",
-				       old.buf,
-				       here == NEW_OTHER ? rel : child.buf);
-			goto out;
-		}
-		RELC_ALLOC_GROW(c->found, c->nfound + 1, c->afound);
-		c->found[c->nfound++] = relc_xstrdup(child.buf);
-	}
-	r = 0;
-out:
-	relc_fs_free_names(names, n);
-	relc_strbuf_release(&old);
-	relc_strbuf_release(&child);
-	return r;
-}
-
-struct linker {
-	int dfd[66]; /* destination directories by depth */
-	struct relc_strbuf dst;
-	size_t dst_len;
-};
-
-static const char *
-link_dst(struct linker *l, const struct relc_walk_entry *e)
-{
-	relc_strbuf_setlen(&l->dst, l->dst_len);
-	if (*e->rel) {
-		relc_strbuf_addch(&l->dst, '/');
-		relc_strbuf_addstr(&l->dst, e->rel);
-	}
-	return l->dst.buf;
-}
-
-static int
-link_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
-{
-	struct linker *l = ctx;
-	int pfd = e->depth ? l->dfd[e->depth - 1] : AT_FDCWD;
-	const char *name = e->depth ? e->name : link_dst(l, e);
-
-	switch (e->kind) {
-	case RELC_WALK_DIR:
-		if (mkdirat(pfd, name, 0700) < 0)
-			return relc_error_errno(err, "cannot create '%s'",
-						link_dst(l, e));
-		l->dfd[e->depth] = openat(
-		    pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (l->dfd[e->depth] < 0)
-			return relc_error_errno(err, "cannot open '%s'",
-						link_dst(l, e));
-		return 0;
-	case RELC_WALK_DIR_POST:
-		(void)fchmod(l->dfd[e->depth], e->st->st_mode & 07777);
-		close(l->dfd[e->depth]);
-		l->dfd[e->depth] = -1;
-		return 0;
-	default:
-		if (linkat(e->dirfd, e->name, pfd, name, 0) == 0)
-			return 0;
-		if (errno != EPERM && errno != EMLINK && errno != EOPNOTSUPP &&
-		    errno != EXDEV)
-			return relc_error_errno(err, "cannot link '%s' to '%s'",
-						e->path, link_dst(l, e));
-		/*
-		 * No hard link here (another owner's file under
-		 * protected_hardlinks, too many links): it is moved after the
-		 * swap (relc_place_commit); nothing leaves the previous
-		 * release before.
-		 */
-		return 0;
-	}
-}
-
-/* Hard-link the tree OLD/rel into NEW/rel. */
-static int
-link_tree(struct carry *c, const char *rel)
-{
-	static const struct relc_walk_opts opts = {
-	    .flags = RELC_WALK_POST | RELC_WALK_UNSTOPPABLE};
-	struct relc_strbuf src = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
-	struct linker l;
-	size_t i;
-	int r;
-
-	memset(&l, 0, sizeof(l));
-	for (i = 0; i < RELC_ARRAY_SIZE(l.dfd); i++)
-		l.dfd[i] = -1;
-	relc_strbuf_addstr(&src, c->p->out.buf);
-	relc_path_append(&src, rel);
-	relc_strbuf_addstr(&l.dst, c->p->staging.buf);
-	relc_path_append(&l.dst, rel);
-	l.dst_len = l.dst.len;
-	relc_path_dirname(&dir, l.dst.buf);
-	r = 0;
-	if (!relc_fs_is_dir(dir.buf)) {
-		warn(c->p,
-		     "kept '%s', which relc did not make, in the new release, "
-		     "though its directory is no longer part of it",
-		     rel);
-		r = relc_fs_mkdirs(dir.buf, 0755, c->err);
-	}
-	if (!r)
-		r = relc_walk(src.buf, &opts, link_entry, &l, c->err) ? -1 : 0;
-	for (i = 0; i < RELC_ARRAY_SIZE(l.dfd); i++)
-		if (l.dfd[i] >= 0)
-			close(l.dfd[i]);
-	relc_strbuf_release(&src);
-	relc_strbuf_release(&dir);
-	relc_strbuf_release(&l.dst);
-	return r;
-}
-
-static void
-carry_release(struct carry *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->nfound; i++)
-		free(c->found[i]);
-	free(c->found);
-	relc_strset_release(&c->made);
-}
-
-static int
-carry_over(struct relc_place *p, struct carry *c, struct relc_error *err)
-{
-	size_t i;
-
-	memset(c, 0, sizeof(*c));
-	c->p = p;
-	c->err = err;
-	c->by_layout = p->marked;
-	if (p->has_prev)
-		for (i = 0; i < p->prev.nentries; i++)
-			relc_strset_add(&c->made, p->prev.entries[i].path);
-	if (find_carried(c, "", NEW_DIR))
-		return -1;
-	for (i = 0; i < c->nfound; i++)
-		if (link_tree(c, c->found[i]))
-			return -1;
-	return 0;
-}
-
-/*
- * After the swap: what the old tree (now at `old`) holds of a carried
- * entry and the new tree (at `neu`) lacks (a file that could not be
- * linked, one that appeared after the links were made) is moved over.
- */
-static void
-carry_late(const char *old, const char *neu)
-{
-	struct relc_error ignored = RELC_ERROR_INIT;
-	struct relc_strbuf a = RELC_STRBUF_INIT, b = RELC_STRBUF_INIT,
-			   dir = RELC_STRBUF_INIT;
-	char **names;
-	size_t n, i;
-
-	if (!exists(old))
-		return;
-	if (!exists(neu)) {
-		relc_path_dirname(&dir, neu);
-		if (!relc_fs_mkdirs(dir.buf, 0755, &ignored))
-			(void)rename(old, neu);
-		goto out;
-	}
-	if (!relc_fs_is_dir(old) || !relc_fs_is_dir(neu) ||
-	    relc_fs_list_dir(&names, &n, old, 1, &ignored))
-		goto out;
-	for (i = 0; i < n; i++) {
-		relc_strbuf_reset(&a);
-		relc_strbuf_addstr(&a, old);
-		relc_path_append(&a, names[i]);
-		relc_strbuf_reset(&b);
-		relc_strbuf_addstr(&b, neu);
-		relc_path_append(&b, names[i]);
-		carry_late(a.buf, b.buf);
-	}
-	relc_fs_free_names(names, n);
-out:
-	relc_error_release(&ignored);
-	relc_strbuf_release(&a);
-	relc_strbuf_release(&b);
-	relc_strbuf_release(&dir);
-}
-
-/*
- * The journal of a carry-over: RELEASE/.relc/carried in the new tree,
- * written before the swap.  Its first line names the staging directory
- * (which holds the old tree after the swap), the others the carried
- * entries.  A run killed after the swap and before carry_late finished
- * leaves it in the release; the next run finishes the moves.
- */
-#define JOURNAL ".relc/carried"
-#define MAX_JOURNAL ((size_t)64 << 20)
-
-static int
-write_journal(const struct relc_place *p, const struct carry *c,
-	      struct relc_error *err)
-{
-	struct relc_strbuf text = RELC_STRBUF_INIT, path = RELC_STRBUF_INIT;
-	size_t i;
-	int r;
-
-	relc_stamp_escape(&text, relc_path_basename(p->staging.buf));
-	relc_strbuf_addch(&text, '\n');
-	for (i = 0; i < c->nfound; i++) {
-		relc_stamp_escape(&text, c->found[i]);
-		relc_strbuf_addch(&text, '\n');
-	}
-	relc_strbuf_addstr(&path, p->staging.buf);
-	relc_path_append(&path, RELC_STAMP_DIR);
-	r = relc_fs_mkdirs(path.buf, 0755, err);
-	relc_strbuf_reset(&path);
-	relc_strbuf_addstr(&path, p->staging.buf);
-	relc_path_append(&path, JOURNAL);
-	if (!r)
-		r = relc_fs_write_new(path.buf, text.buf, text.len, 0644, 1,
-				      err);
-	relc_strbuf_release(&text);
-	relc_strbuf_release(&path);
-	return r;
-}
-
-/* Finish the moves the journal of RELEASE (in parent) lists, if any. */
-static void
-finish_journal(const char *parent, const char *release)
-{
-	struct relc_error ignored = RELC_ERROR_INIT;
-	struct relc_strbuf path = RELC_STRBUF_INIT, text = RELC_STRBUF_INIT,
-			   rel = RELC_STRBUF_INIT, old = RELC_STRBUF_INIT,
-			   neu = RELC_STRBUF_INIT;
-	const char *line, *end;
-	int first = 1;
-
-	relc_strbuf_addstr(&path, release);
-	relc_path_append(&path, JOURNAL);
-	if (relc_fs_read_file(&text, path.buf, MAX_JOURNAL, 1, &ignored))
-		goto out;
-	for (line = text.buf; line < text.buf + text.len; line = end + 1) {
-		end = memchr(line, '\n', (size_t)(text.buf + text.len - line));
-		if (!end)
-			break;
-		if (relc_stamp_unescape(&rel, line, (size_t)(end - line)) ||
-		    !relc_path_relative_ok(rel.buf))
-			break;
-		if (first) {
-			/* the old tree, in the same parent */
-			if (strchr(rel.buf, '/') ||
-			    strncmp(rel.buf, ".relc-", 6))
-				break;
-			relc_strbuf_addstr(&old, parent);
-			relc_path_append(&old, rel.buf);
-			first = 0;
-			continue;
-		}
-		relc_strbuf_reset(&neu);
-		relc_strbuf_addstr(&neu, old.buf);
-		relc_path_append(&neu, rel.buf);
-		relc_strbuf_reset(&path);
-		relc_strbuf_addstr(&path, release);
-		relc_path_append(&path, rel.buf);
-		carry_late(neu.buf, path.buf);
-	}
-	relc_strbuf_reset(&path);
-	relc_strbuf_addstr(&path, release);
-	relc_path_append(&path, JOURNAL);
-	(void)unlink(path.buf);
-out:
-	relc_error_release(&ignored);
-	relc_strbuf_release(&path);
-	relc_strbuf_release(&text);
-	relc_strbuf_release(&rel);
-	relc_strbuf_release(&old);
-	relc_strbuf_release(&neu);
-}
-
 /* ---- the swap ------------------------------------------------------------ */
 
 static int
@@ -806,17 +403,20 @@ int
 relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
 		  struct relc_error *err)
 {
-	struct relc_strbuf path = RELC_STRBUF_INIT, text = RELC_STRBUF_INIT,
-			   old = RELC_STRBUF_INIT, neu = RELC_STRBUF_INIT;
+	struct relc_strbuf path = RELC_STRBUF_INIT, text = RELC_STRBUF_INIT;
 	struct relc_error cleanup = RELC_ERROR_INIT;
-	struct carry c;
-	size_t i;
+	struct relc_carry c;
 	int r = -1;
 
 	memset(&c, 0, sizeof(c));
-	if (p->exists && carry_over(p, &c, err))
-		goto out;
-	if (c.nfound && write_journal(p, &c, err))
+	c.release = p->out.buf;
+	c.staging = p->staging.buf;
+	c.name = relc_path_basename(p->out.buf);
+	c.prev = p->has_prev ? &p->prev : NULL;
+	c.by_layout = p->marked;
+	c.warn = p->warn;
+	c.warn_ctx = p->warn_ctx;
+	if (p->exists && relc_carry_over(&c, err))
 		goto out;
 	relc_strbuf_addstr(&path, p->staging.buf);
 	relc_path_append(&path, RELC_STAMP_DIR);
@@ -830,19 +430,8 @@ relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
 	/* The new release is in place: the rest is tidying up. */
 	r = 0;
 	p->committed = 1;
-	for (i = 0; i < c.nfound && p->staging.len; i++) {
-		relc_strbuf_reset(&old);
-		relc_strbuf_addstr(&old, p->staging.buf);
-		relc_path_append(&old, c.found[i]);
-		relc_strbuf_reset(&neu);
-		relc_strbuf_addstr(&neu, p->out.buf);
-		relc_path_append(&neu, c.found[i]);
-		carry_late(old.buf, neu.buf);
-	}
-	relc_strbuf_reset(&path);
-	relc_strbuf_addstr(&path, p->out.buf);
-	relc_path_append(&path, JOURNAL);
-	(void)unlink(path.buf);
+	if (p->staging.len)
+		relc_carry_finish(&c, p->staging.buf);
 	if (p->staging.len && relc_walk_remove(p->staging.buf, &cleanup)) {
 		relc_strbuf_reset(&text);
 		relc_error_format(&text, &cleanup);
@@ -853,12 +442,10 @@ relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
 	}
 	relc_strbuf_reset(&p->staging);
 out:
-	carry_release(&c);
+	relc_carry_release(&c);
 	relc_error_release(&cleanup);
 	relc_strbuf_release(&path);
 	relc_strbuf_release(&text);
-	relc_strbuf_release(&old);
-	relc_strbuf_release(&neu);
 	return r;
 }
 

@@ -187,9 +187,10 @@ relc_archive_manifest(struct relc_archive_manifest *out, const char *root,
 		}
 		add_parents(&l, aliases[i].path, root);
 		e = add(&l, aliases[i].path, src.buf, RELC_ENTRY_FILE);
-		if (!e)
+		if (e)
+			e->size = (uint64_t)st.st_size;
+		else
 			RELC_BUG("'%s' twice in an archive", aliases[i].path);
-		e->size = (uint64_t)st.st_size;
 	}
 	qsort(l.v, l.n, sizeof(*l.v), entry_cmp);
 	r = 0;

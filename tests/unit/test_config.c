@@ -309,7 +309,8 @@ test_settings_documented(void **state)
 				fail_msg("docs/config.md documents '%.*s', "
 					 "which is not a setting",
 					 (int)klen, key);
-			seen[i]++;
+			else
+				seen[i]++;
 		}
 		p = eol ? eol + 1 : NULL;
 	}

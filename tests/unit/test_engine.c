@@ -402,12 +402,15 @@ test_unlinkable_file_kept(void **state)
 	int status;
 	pid_t pid;
 
-	if (geteuid() != 0)
+	if (geteuid() != 0) {
 		skip();
+		return;
+	}
 	data = fixture_read("/proc/sys/fs", "protected_hardlinks", NULL);
 	if (!data || data[0] != '1') {
 		free(data);
 		skip();
+		return;
 	}
 	free(data);
 	project(dir, NULL);
