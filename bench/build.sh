@@ -58,9 +58,9 @@ size=$(du -sm "$out" | cut -f1)
 
 hyperfine -N --style none --warmup 2 --runs "$runs" --export-json "$work/times.json" \
 	-n "relc build (full)" --prepare "rm -rf $out" "$relc build -q" \
-	-n "relc build (nothing changed)" "$relc build -q" \
+	-n "relc build (nothing changed)" --prepare true "$relc build -q" \
 	-n "relc build (one module changed)" --prepare "touch $beam" "$relc build -q" \
-	-n "rebar3 release" "rebar3 release" \
+	-n "rebar3 release" --prepare true "rebar3 release" \
 	-n "cp -a of relc's release" --prepare "rm -rf $work/copy" \
 	"cp -a $out $work/copy" >/dev/null
 
@@ -106,7 +106,7 @@ for n in $sizes; do
 	hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$work/scale.json" \
 		--prepare "rm -rf $sout" "$relc build -q" \
 		--prepare "rm -rf $work/copy" "cp -a $sout $work/copy" \
-		"$relc build -q" >/dev/null
+		--prepare true "$relc build -q" >/dev/null
 	full=$(median "$work/scale.json" 0)
 	cp=$(median "$work/scale.json" 1)
 	noop=$(median "$work/scale.json" 2)
@@ -116,5 +116,6 @@ b, f, c, z = int(b), float(f), float(c), float(z)
 print("| %5s | %6d | %8.1f ms | %8.1f ms | %8.2fx | %9.1f us | %8.1f ms |"
       % (n, b, f * 1e3, c * 1e3, f / c, f / b * 1e6, z * 1e3))' \
 		"$n" "$sbeams" "$full" "$cp" "$noop"
+	cd "$work"
 	rm -rf "$proj" "$work/copy"
 done

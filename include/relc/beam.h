@@ -21,4 +21,26 @@ struct relc_strbuf;
 int relc_beam_strip(struct relc_strbuf *out, const void *data, size_t len,
 		    const char *name, struct relc_error *err);
 
+/*
+ * The same for an uncompressed BEAM file, as the pieces the stripped file
+ * is made of, in order: a new header, then the kept chunks as they are in
+ * `data` (which must outlive the pieces) and their padding; for writev(2)
+ * straight from a mapped file, with no copy.  Pure.
+ */
+struct relc_beam_piece {
+	const void *data;
+	size_t len;
+};
+
+struct relc_beam_pieces {
+	struct relc_beam_piece v[1 + 2 * 12];
+	size_t n;
+	size_t size; /* of the stripped file */
+	unsigned char header[12];
+};
+
+int relc_beam_strip_pieces(struct relc_beam_pieces *out, const void *data,
+			   size_t len, const char *name,
+			   struct relc_error *err);
+
 #endif

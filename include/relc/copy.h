@@ -39,13 +39,22 @@ struct relc_copy_stats {
 };
 
 struct relc_copy_in {
-	const struct relc_plan *plan;
+	struct relc_plan *plan;
 	const char *staging; /* the new tree (exists, empty) */
 	/* The release it replaces, to reuse from (NULL: none). */
 	const char *previous;
 	const struct relc_stamp *prev_stamp;
 	const struct relc_strset *damaged; /* parts that changed there */
 	unsigned jobs;			   /* threads; 0: one per CPU */
+	/*
+	 * Make the fingerprints of the applications and ERTS as they are
+	 * copied (into the plan): for a build that had no previous release
+	 * to compare them with, so did not make them before.
+	 */
+	int fingerprint;
+	/* A job of the caller's to run alongside (rendering), or NULL. */
+	int (*also)(void *ctx, struct relc_error *err);
+	void *also_ctx;
 };
 
 /* Copy, link or reuse every application and ERTS into in->staging. */
@@ -56,14 +65,18 @@ int relc_copy_release(struct relc_copy_stats *stats,
 int relc_copy_files(const struct relc_plan *plan, const char *root,
 		    struct relc_error *err);
 
-/* Copy one application into LIB_DIR/NAME-VSN (which must not exist). */
+/*
+ * Copy one application into LIB_DIR/NAME-VSN (which must not exist); with
+ * a fingerprint buffer (33 bytes), make its inputs' fingerprint too.
+ */
 int relc_copy_app(const struct relc_plan *plan, const struct relc_plan_app *pa,
 		  const char *lib_dir, struct relc_copy_stats *stats,
-		  struct relc_error *err);
+		  char *fingerprint, struct relc_error *err);
 
 /* Copy the plan's ERTS into ROOT/erts-VSN/bin (without erl). */
 int relc_copy_erts(const struct relc_plan *plan, const char *root,
-		   struct relc_copy_stats *stats, struct relc_error *err);
+		   struct relc_copy_stats *stats, char *fingerprint,
+		   struct relc_error *err);
 
 /*
  * The subdirectories of the plan application `pa` that go into the

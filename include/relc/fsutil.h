@@ -34,6 +34,13 @@ int relc_fs_open_regular(int dirfd, const char *name, const char *path,
 /* "a regular file", "a FIFO", "a directory", ... for messages. */
 const char *relc_fs_type_name(mode_t mode);
 
+struct iovec;
+/*
+ * Write all the pieces to fd (iov is changed as they go), retrying short
+ * writes and EINTR.  Returns 0, or -1 with errno.
+ */
+int relc_fs_writev_all(int fd, struct iovec *iov, int n);
+
 /* Write all of buf to fd, retrying short writes and EINTR. */
 int relc_fs_write_all(int fd, const void *buf, size_t len);
 

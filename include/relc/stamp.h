@@ -85,6 +85,21 @@ int relc_stamp_fingerprint(struct relc_plan *plan, unsigned threads,
 			   struct relc_error *err);
 
 /*
+ * The fingerprint of an application's inputs, made as its copy walks
+ * them (a build with no previous release to compare with copies first):
+ * begin, then for each of its directories the label and every entry of
+ * the walk, then relc_hash_final_hex.  ERTS's: relc_hash_init, then the
+ * label "bin".  relc_stamp_fingerprint makes the same, without copying.
+ */
+struct relc_hash;
+struct relc_plan_app;
+struct relc_walk_entry;
+void relc_stamp_fp_app_begin(struct relc_hash *h, const struct relc_plan *plan,
+			     const struct relc_plan_app *pa);
+void relc_stamp_fp_label(struct relc_hash *h, const char *label);
+void relc_stamp_fp_entry(struct relc_hash *h, const struct relc_walk_entry *e);
+
+/*
  * The key of a build: the plan (fingerprinted), the settings' canonical
  * text and relc's identity (version, and the binary's inode, size and
  * mtime).
@@ -94,11 +109,13 @@ void relc_stamp_key(char out[65], const struct relc_plan *plan,
 
 /*
  * Record what the tree at root holds (but .relc/) as the stamp's entries,
- * and the plan's parts; `key` and the names from the plan.
+ * and the plan's parts; `key` and the names from the plan.  On up to
+ * `threads` threads (0: one per CPU).
  */
 int relc_stamp_record(struct relc_stamp *out, const char *root,
 		      const struct relc_plan *plan, const char *key,
-		      const char *relc_version, struct relc_error *err);
+		      const char *relc_version, unsigned threads,
+		      struct relc_error *err);
 
 /*
  * Check the entries against the tree at root.  Every entry that differs

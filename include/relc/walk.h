@@ -106,4 +106,13 @@ int relc_walk(const char *root, const struct relc_walk_opts *opts,
  */
 int relc_walk_remove(const char *path, struct relc_error *err);
 
+/*
+ * Split the tree at root into pieces that can be walked on their own
+ * (in parallel): the names of root's entries, but for the directory
+ * `deeper` (e.g. "lib"), whose entries come instead, as "deeper/NAME".
+ * Sorted within each level; the caller frees with relc_fs_free_names.
+ */
+int relc_walk_split(char ***units, size_t *n, const char *root,
+		    const char *deeper, struct relc_error *err);
+
 #endif

@@ -18,6 +18,8 @@ static const char *const kept[] = {
     "StrT", "ImpT", "ExpT", "FunT", "LitT", "Meta",
 };
 static const char *const mandatory[] = {"Code", "ExpT", "ImpT", "StrT"};
+_Static_assert(RELC_ARRAY_SIZE(kept) == 12,
+	       "struct relc_beam_pieces holds 1 + 2 * 12 pieces");
 
 static uint32_t
 be32(const unsigned char *p)
@@ -60,20 +62,18 @@ gunzip(struct relc_strbuf *out, const unsigned char *in, size_t len,
 	return 0;
 }
 
-struct chunk {
-	const unsigned char *data;
-	uint32_t len;
-	int found;
-};
+static const unsigned char zeros[4];
 
-static int
-strip(struct relc_strbuf *out, const unsigned char *p, size_t len,
-      const char *name, struct relc_error *err)
+int
+relc_beam_strip_pieces(struct relc_beam_pieces *out, const void *data,
+		       size_t len, const char *name, struct relc_error *err)
 {
-	struct chunk chunks[RELC_ARRAY_SIZE(kept)];
+	const unsigned char *p = data, *chunks[RELC_ARRAY_SIZE(kept)];
+	uint32_t lens[RELC_ARRAY_SIZE(kept)];
 	size_t off = 12, i, total = 4;
 	uint32_t form;
 
+	out->n = 0;
 	if (len < 12 || memcmp(p, "FOR1", 4) || memcmp(p + 8, "BEAM", 4))
 		return relc_error_set(
 		    err, RELC_EAPP, "%s: not a BEAM file (no FOR1/BEAM header)",
@@ -87,6 +87,7 @@ strip(struct relc_strbuf *out, const unsigned char *p, size_t len,
 		    name, (unsigned long)form + 8, len);
 	len = (size_t)form + 8;
 	memset(chunks, 0, sizeof(chunks));
+	memset(lens, 0, sizeof(lens));
 	while (off + 8 <= len) {
 		uint32_t clen = be32(p + off + 4);
 		size_t padded = ((size_t)clen + 3) & ~(size_t)3;
@@ -98,11 +99,10 @@ strip(struct relc_strbuf *out, const unsigned char *p, size_t len,
 			    "of the BEAM file",
 			    name, (const char *)p + off);
 		for (i = 0; i < RELC_ARRAY_SIZE(kept); i++) {
-			if (memcmp(p + off, kept[i], 4) || chunks[i].found)
+			if (memcmp(p + off, kept[i], 4) || chunks[i])
 				continue;
-			chunks[i].data = p + off + 8;
-			chunks[i].len = clen;
-			chunks[i].found = 1;
+			chunks[i] = p + off; /* its id and length, then data */
+			lens[i] = clen;
 		}
 		off += 8 + padded;
 	}
@@ -116,27 +116,52 @@ strip(struct relc_strbuf *out, const unsigned char *p, size_t len,
 		for (k = 0; k < RELC_ARRAY_SIZE(kept); k++)
 			if (!strcmp(kept[k], mandatory[i]))
 				break;
-		if (k == RELC_ARRAY_SIZE(kept) || !chunks[k].found)
+		if (k == RELC_ARRAY_SIZE(kept) || !chunks[k])
 			return relc_error_set(err, RELC_EAPP,
 					      "%s: the BEAM file has no '%s' "
 					      "chunk",
 					      name, mandatory[i]);
 	}
 	for (i = 0; i < RELC_ARRAY_SIZE(kept); i++)
-		if (chunks[i].found)
-			total += 8 + (((size_t)chunks[i].len + 3) & ~(size_t)3);
-	relc_strbuf_grow(out, total + 8);
-	relc_strbuf_add(out, "FOR1", 4);
-	relc_strbuf_add_be32(out, (unsigned long)total);
-	relc_strbuf_add(out, "BEAM", 4);
+		if (chunks[i])
+			total += 8 + (((size_t)lens[i] + 3) & ~(size_t)3);
+	memcpy(out->header, "FOR1", 4);
+	out->header[4] = (unsigned char)(total >> 24);
+	out->header[5] = (unsigned char)(total >> 16);
+	out->header[6] = (unsigned char)(total >> 8);
+	out->header[7] = (unsigned char)total;
+	memcpy(out->header + 8, "BEAM", 4);
+	out->v[out->n].data = out->header;
+	out->v[out->n++].len = 12;
 	for (i = 0; i < RELC_ARRAY_SIZE(kept); i++) {
-		if (!chunks[i].found)
+		size_t pad;
+
+		if (!chunks[i])
 			continue;
-		relc_strbuf_add(out, kept[i], 4);
-		relc_strbuf_add_be32(out, chunks[i].len);
-		relc_strbuf_add(out, chunks[i].data, chunks[i].len);
-		relc_strbuf_addchars(out, 0, (4 - chunks[i].len % 4) % 4);
+		out->v[out->n].data = chunks[i];
+		out->v[out->n++].len = 8 + (size_t)lens[i];
+		pad = (4 - lens[i] % 4) % 4;
+		if (pad) {
+			out->v[out->n].data = zeros;
+			out->v[out->n++].len = pad;
+		}
 	}
+	out->size = total + 8;
+	return 0;
+}
+
+static int
+strip(struct relc_strbuf *out, const unsigned char *p, size_t len,
+      const char *name, struct relc_error *err)
+{
+	struct relc_beam_pieces pieces;
+	size_t i;
+
+	if (relc_beam_strip_pieces(&pieces, p, len, name, err))
+		return -1;
+	relc_strbuf_grow(out, pieces.size);
+	for (i = 0; i < pieces.n; i++)
+		relc_strbuf_add(out, pieces.v[i].data, pieces.v[i].len);
 	return 0;
 }
 

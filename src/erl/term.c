@@ -516,8 +516,11 @@ relc_term__reserved(const char *s, size_t len)
 	};
 	size_t i;
 
+	if (len < 2 || len > 7 || !relc_islower((unsigned char)s[0]))
+		return 0; /* the words are 2 to 7 lower-case letters */
 	for (i = 0; i < RELC_ARRAY_SIZE(words); i++)
-		if (strlen(words[i]) == len && !memcmp(words[i], s, len))
+		if (words[i][0] == s[0] && strlen(words[i]) == len &&
+		    !memcmp(words[i], s, len))
 			return 1;
 	return 0;
 }
@@ -546,6 +549,14 @@ atom_needs_quotes(const char *name, size_t len)
 	if (!len || relc_term__reserved(name, len))
 		return 1;
 	while (i < len) {
+		if (s[i] < 0x80) { /* the common case: ASCII */
+			if (i == 0 ? !relc_islower(s[i])
+				   : !(relc_isalnum(s[i]) || s[i] == '_' ||
+				       s[i] == '@'))
+				return 1;
+			i++;
+			continue;
+		}
 		k = relc_term__utf8_decode(s + i, len - i, &c);
 		if (!k)
 			return 1;
@@ -808,6 +819,62 @@ sep(struct relc_strbuf *out, int flat, size_t indent)
  * Does t, printed flat, fit in `room` columns?  Renders into a scratch
  * buffer; terms in release files are small enough for this to be cheap.
  */
+/*
+ * Print t flat into sb, but stop as soon as it is longer than room: is
+ * there room for it?  (Measuring by printing all of a long list at every
+ * level of its nesting would cost the square of its size.)
+ */
+static int
+flat_within(struct relc_strbuf *sb, const struct relc_term *t, size_t room)
+{
+	size_t i;
+
+	switch (t->type) {
+	case RELC_T_TUPLE:
+		relc_strbuf_addch(sb, '{');
+		for (i = 0; i < t->u.tuple.n && sb->len <= room; i++) {
+			if (i)
+				relc_strbuf_addch(sb, ',');
+			if (!flat_within(sb, t->u.tuple.v[i], room))
+				return 0;
+		}
+		relc_strbuf_addch(sb, '}');
+		break;
+	case RELC_T_LIST:
+		relc_strbuf_addch(sb, '[');
+		for (i = 0; i < t->u.list.n && sb->len <= room; i++) {
+			if (i)
+				relc_strbuf_addch(sb, ',');
+			if (!flat_within(sb, t->u.list.v[i], room))
+				return 0;
+		}
+		if (t->u.list.tail->type != RELC_T_NIL) {
+			relc_strbuf_addch(sb, '|');
+			if (!flat_within(sb, t->u.list.tail, room))
+				return 0;
+		}
+		relc_strbuf_addch(sb, ']');
+		break;
+	case RELC_T_MAP:
+		relc_strbuf_addstr(sb, "#{");
+		for (i = 0; i < t->u.map.n && sb->len <= room; i++) {
+			if (i)
+				relc_strbuf_addch(sb, ',');
+			if (!flat_within(sb, t->u.map.k[i], room))
+				return 0;
+			relc_strbuf_addstr(sb, " => ");
+			if (!flat_within(sb, t->u.map.v[i], room))
+				return 0;
+		}
+		relc_strbuf_addch(sb, '}');
+		break;
+	default:
+		print_term(sb, t, 0, 1);
+		break;
+	}
+	return sb->len <= room;
+}
+
 static int
 fits(const struct relc_term *t, size_t room)
 {
@@ -817,8 +884,7 @@ fits(const struct relc_term *t, size_t room)
 	if (t->type != RELC_T_TUPLE && t->type != RELC_T_LIST &&
 	    t->type != RELC_T_MAP)
 		return 1;
-	print_term(&sb, t, 0, 1);
-	ok = sb.len <= room && !memchr(sb.buf, '\n', sb.len);
+	ok = flat_within(&sb, t, room) && !memchr(sb.buf, '\n', sb.len);
 	relc_strbuf_release(&sb);
 	return ok;
 }

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "relc/beam.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
+#include "relc/hash.h"
 #include "relc/interrupt.h"
 #include "relc/jobs.h"
 #include "relc/path.h"
@@ -120,12 +122,21 @@ is_beam(const char *name)
 	return len > 5 && !strcmp(name + len - 5, ".beam");
 }
 
-/* Write the stripped form of the BEAM file open as `in` to `out`. */
+/*
+ * Write the stripped form of the BEAM file open as `in` to `out`: read
+ * into `buf` (kept by the caller from file to file), then written as the
+ * pieces that make the stripped file, with no copy in between.
+ */
 static int
 strip_fd(int in, int out, const struct stat *st, const char *src,
-	 const char *dst, struct relc_copy_stats *stats, struct relc_error *err)
+	 const char *dst, struct relc_strbuf *buf,
+	 struct relc_copy_stats *stats, struct relc_error *err)
 {
-	struct relc_strbuf data = RELC_STRBUF_INIT, stripped = RELC_STRBUF_INIT;
+	struct relc_strbuf plain = RELC_STRBUF_INIT;
+	struct relc_beam_pieces pieces;
+	struct iovec iov[RELC_ARRAY_SIZE(pieces.v)];
+	const struct relc_strbuf *data = buf;
+	size_t i;
 	int r = -1;
 
 	if ((size_t)st->st_size > MAX_BEAM_FILE) {
@@ -133,23 +144,34 @@ strip_fd(int in, int out, const struct stat *st, const char *src,
 			       "'%s' is too large for a BEAM file", src);
 		goto out;
 	}
-	if (relc_strbuf_read_fd(&data, in, (size_t)st->st_size, MAX_BEAM_FILE) <
+	relc_strbuf_reset(buf);
+	if (relc_strbuf_read_fd(buf, in, (size_t)st->st_size, MAX_BEAM_FILE) <
 	    0) {
 		relc_error_errno(err, "cannot read '%s'", src);
 		goto out;
 	}
-	if (relc_beam_strip(&stripped, data.buf, data.len, src, err))
+	if (buf->len >= 2 && (unsigned char)buf->buf[0] == 0x1f &&
+	    (unsigned char)buf->buf[1] == 0x8b) {
+		/* gzipped: the stripped copy is made in memory */
+		if (relc_beam_strip(&plain, buf->buf, buf->len, src, err))
+			goto out;
+		data = &plain;
+	}
+	if (relc_beam_strip_pieces(&pieces, data->buf, data->len, src, err))
 		goto out;
-	if (relc_fs_write_all(out, stripped.buf, stripped.len) < 0) {
+	for (i = 0; i < pieces.n; i++) {
+		iov[i].iov_base = (void *)(uintptr_t)pieces.v[i].data;
+		iov[i].iov_len = pieces.v[i].len;
+	}
+	if (relc_fs_writev_all(out, iov, (int)pieces.n) < 0) {
 		relc_error_errno(err, "cannot write '%s'", dst);
 		goto out;
 	}
 	stats->stripped++;
-	stats->bytes += stripped.len;
+	stats->bytes += pieces.size;
 	r = 0;
 out:
-	relc_strbuf_release(&data);
-	relc_strbuf_release(&stripped);
+	relc_strbuf_release(&plain);
 	return r;
 }
 
@@ -179,6 +201,8 @@ struct tree {
 	int strip;
 	int (*skip)(const char *name);
 	struct relc_copy_stats *stats;
+	struct relc_strbuf buf; /* for BEAM files being stripped */
+	struct relc_hash *fp;	/* the inputs' fingerprint, made as it goes */
 };
 
 static const char *
@@ -198,6 +222,8 @@ copy_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 	struct tree *t = ctx;
 	int out, r = 0;
 
+	if (t->fp)
+		relc_stamp_fp_entry(t->fp, e);
 	switch (e->kind) {
 	case RELC_WALK_DIR:
 		if (!e->depth)
@@ -233,7 +259,7 @@ copy_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 						dst_path(t, e));
 		if (t->strip && is_beam(e->name)) {
 			r = strip_fd(e->fd, out, e->st, e->path, dst_path(t, e),
-				     t->stats, err);
+				     &t->buf, t->stats, err);
 		} else {
 			r = copy_fd(e->fd, out, e->st->st_size, e->path,
 				    dst_path(t, e), err);
@@ -313,20 +339,25 @@ out:
 	return r;
 }
 
-/* Copy the tree src into dst (which must not exist). */
+/*
+ * Copy the tree src into dst (which must not exist); with fp, add to it
+ * the fingerprint of what is walked, under `label` (see stamp.h).
+ */
 static int
 copy_tree(const struct relc_plan *plan, const char *src, const char *dst,
 	  unsigned how, int strip, int (*skip)(const char *),
+	  struct relc_hash *fp, const char *label,
 	  struct relc_copy_stats *stats, struct relc_error *err)
 {
 	struct relc_strbuf paths[2] = {RELC_STRBUF_INIT, RELC_STRBUF_INIT};
 	struct relc_walk_opts o;
 	struct tree t;
+	struct stat st;
 	size_t i;
 	int r;
 
-	struct stat st;
-
+	if (fp)
+		relc_stamp_fp_label(fp, label);
 	/* absent, or a dangling link (rebar3 makes those): nothing to copy */
 	if (stat(src, &st) < 0 && errno == ENOENT)
 		return 0;
@@ -345,6 +376,7 @@ copy_tree(const struct relc_plan *plan, const char *src, const char *dst,
 	t.strip = strip;
 	t.skip = skip;
 	t.stats = stats;
+	t.fp = fp;
 	if (mkdir(dst, 0700) < 0 ||
 	    (t.dfd[0] = open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 				      O_CLOEXEC)) < 0) {
@@ -356,6 +388,7 @@ copy_tree(const struct relc_plan *plan, const char *src, const char *dst,
 		if (t.dfd[i] >= 0)
 			close(t.dfd[i]);
 	relc_strbuf_release(&t.dst);
+	relc_strbuf_release(&t.buf);
 	relc_strbuf_release(&paths[0]);
 	relc_strbuf_release(&paths[1]);
 	return r;
@@ -405,7 +438,7 @@ relc_copy_how(const struct relc_plan_app *pa, size_t i)
 static int
 check_modules(const struct relc_app *app, struct relc_error *err)
 {
-	struct relc_strbuf beam = RELC_STRBUF_INIT;
+	struct relc_strbuf beam = RELC_STRBUF_INIT, target = RELC_STRBUF_INIT;
 	size_t i;
 	int r = 0;
 
@@ -417,24 +450,34 @@ check_modules(const struct relc_app *app, struct relc_error *err)
 		relc_strbuf_addch(&beam, '/');
 		relc_strbuf_addstr(&beam, app->mods.v[i]);
 		relc_strbuf_addstr(&beam, ".beam");
-		if (stat(beam.buf, &st) < 0)
-			r = relc_error_at(err, RELC_EAPP, app->path,
-					  app->mods.t ? app->mods.t[i]->line
-						      : 0,
-					  app->mods.t ? app->mods.t[i]->col : 0,
-					  "the application lists module '%s', "
-					  "but %s is missing",
-					  app->mods.v[i], beam.buf);
+		if (stat(beam.buf, &st) == 0)
+			continue;
+		if (lstat(beam.buf, &st) == 0 && S_ISLNK(st.st_mode) &&
+		    relc_strbuf_readlinkat(&target, AT_FDCWD, beam.buf, 0) == 0)
+			r = relc_error_set(err, RELC_EAPP,
+					   "'%s' is a dangling symbolic link "
+					   "(-> %s)",
+					   beam.buf, target.buf);
+		else
+			r = relc_error_at(
+			    err, RELC_EAPP, app->path,
+			    app->mods.t ? app->mods.t[i]->line : 0,
+			    app->mods.t ? app->mods.t[i]->col : 0,
+			    "the application lists module '%s', but %s is "
+			    "missing",
+			    app->mods.v[i], beam.buf);
 	}
 	relc_strbuf_release(&beam);
+	relc_strbuf_release(&target);
 	return r;
 }
 
 int
 relc_copy_app(const struct relc_plan *plan, const struct relc_plan_app *pa,
 	      const char *lib_dir, struct relc_copy_stats *stats,
-	      struct relc_error *err)
+	      char *fingerprint, struct relc_error *err)
 {
+	struct relc_hash h;
 	struct relc_strbuf dst = RELC_STRBUF_INIT, sub = RELC_STRBUF_INIT;
 	struct relc_strbuf srcs[4] = {RELC_STRBUF_INIT, RELC_STRBUF_INIT,
 				      RELC_STRBUF_INIT, RELC_STRBUF_INIT};
@@ -457,15 +500,20 @@ relc_copy_app(const struct relc_plan *plan, const struct relc_plan_app *pa,
 		relc_error_errno(err, "cannot create '%s'", dst.buf);
 		goto out;
 	}
+	if (fingerprint)
+		relc_stamp_fp_app_begin(&h, plan, pa);
 	n = relc_copy_sources(pa, srcs, names);
 	for (i = 0; i < n; i++) {
 		relc_strbuf_reset(&sub);
 		relc_strbuf_addstr(&sub, dst.buf);
 		relc_path_append(&sub, names[i]);
 		if (copy_tree(plan, srcs[i].buf, sub.buf, relc_copy_how(pa, i),
-			      pa->strip && i == 0, NULL, stats, err))
+			      pa->strip && i == 0, NULL,
+			      fingerprint ? &h : NULL, names[i], stats, err))
 			goto out;
 	}
+	if (fingerprint)
+		relc_hash_final_hex(&h, fingerprint);
 	r = 0;
 out:
 	for (i = 0; i < 4; i++)
@@ -477,11 +525,14 @@ out:
 
 int
 relc_copy_erts(const struct relc_plan *plan, const char *root,
-	       struct relc_copy_stats *stats, struct relc_error *err)
+	       struct relc_copy_stats *stats, char *fingerprint,
+	       struct relc_error *err)
 {
 	struct relc_strbuf d = RELC_STRBUF_INIT;
+	struct relc_hash h;
 	int r = -1;
 
+	relc_hash_init(&h);
 	relc_strbuf_addstr(&d, root);
 	relc_path_append(&d, plan->erts_dirname);
 	if (mkdir(d.buf, 0755) < 0) {
@@ -497,7 +548,10 @@ relc_copy_erts(const struct relc_plan *plan, const char *root,
 		goto out;
 	}
 	r = copy_tree(plan, plan->erts_src, d.buf, RELC_COPY_FLAT, 0,
-		      relc_copy_erts_excluded, stats, err);
+		      relc_copy_erts_excluded, fingerprint ? &h : NULL, "bin",
+		      stats, err);
+	if (!r && fingerprint)
+		relc_hash_final_hex(&h, fingerprint);
 out:
 	relc_strbuf_release(&d);
 	return r;
@@ -617,6 +671,7 @@ reuse_tree(const struct relc_plan *plan, const struct relc_stamp *prev,
 		if (u.t.dfd[i] >= 0)
 			close(u.t.dfd[i]);
 	relc_strbuf_release(&u.t.dst);
+	relc_strbuf_release(&u.t.buf);
 	relc_strbuf_release(&u.rel);
 	relc_strbuf_release(&src);
 	return r;
@@ -654,17 +709,24 @@ run_job(void *ctx, size_t i, struct relc_error *err)
 {
 	struct jobs *js = ctx;
 	const struct relc_copy_in *in = js->in;
-	const struct relc_plan *plan = in->plan;
-	struct job *j = &js->v[i];
+	struct relc_plan *plan = in->plan;
 	struct relc_strbuf prefix = RELC_STRBUF_INIT, lib = RELC_STRBUF_INIT;
+	struct job *j;
 	int r;
 
+	/* the caller's own job first: it is the longest of one piece */
+	if (in->also && i-- == 0)
+		return in->also(in->also_ctx, err);
+	j = &js->v[i];
 	if (!j->pa) {
 		r = j->reuse
 			? reuse_tree(plan, in->prev_stamp, in->previous,
 				     in->staging, plan->erts_dirname, &j->stats,
 				     err)
-			: relc_copy_erts(plan, in->staging, &j->stats, err);
+			: relc_copy_erts(
+			      plan, in->staging, &j->stats,
+			      in->fingerprint ? plan->erts_fingerprint : NULL,
+			      err);
 	} else if (j->reuse) {
 		relc_strbuf_addstr(&prefix, "lib");
 		relc_path_append(&prefix, j->pa->dirname);
@@ -673,7 +735,9 @@ run_job(void *ctx, size_t i, struct relc_error *err)
 	} else {
 		relc_strbuf_addstr(&lib, in->staging);
 		relc_path_append(&lib, "lib");
-		r = relc_copy_app(plan, j->pa, lib.buf, &j->stats, err);
+		r = relc_copy_app(
+		    plan, j->pa, lib.buf, &j->stats,
+		    in->fingerprint ? (char *)j->pa->fingerprint : NULL, err);
 	}
 	relc_strbuf_release(&prefix);
 	relc_strbuf_release(&lib);
@@ -684,7 +748,7 @@ int
 relc_copy_release(struct relc_copy_stats *stats, const struct relc_copy_in *in,
 		  struct relc_error *err)
 {
-	const struct relc_plan *plan = in->plan;
+	struct relc_plan *plan = in->plan;
 	struct relc_strbuf lib = RELC_STRBUF_INIT, prefix = RELC_STRBUF_INIT;
 	struct jobs js;
 	size_t i, n = 0;
@@ -716,7 +780,7 @@ relc_copy_release(struct relc_copy_stats *stats, const struct relc_copy_in *in,
 		relc_error_errno(err, "cannot create '%s'", lib.buf);
 		goto out;
 	}
-	r = relc_jobs_run(n, run_job, &js, in->jobs, err);
+	r = relc_jobs_run(n + (in->also ? 1 : 0), run_job, &js, in->jobs, err);
 	for (i = 0; i < n; i++) {
 		stats->files += js.v[i].stats.files;
 		stats->bytes += js.v[i].stats.bytes;

@@ -14,6 +14,7 @@
 #include "relc/carry.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
+#include "relc/jobs.h"
 #include "relc/path.h"
 #include "relc/strset.h"
 #include "relc/walk.h"
@@ -399,6 +400,41 @@ out:
 	return r;
 }
 
+struct removal {
+	const char *root;
+	char **units;
+};
+
+static int
+remove_unit(void *ctx, size_t i, struct relc_error *err)
+{
+	struct removal *rm = ctx;
+	struct relc_strbuf path = RELC_STRBUF_INIT;
+	int r;
+
+	relc_strbuf_addstr(&path, rm->root);
+	relc_path_append(&path, rm->units[i]);
+	r = relc_walk_remove(path.buf, err);
+	relc_strbuf_release(&path);
+	return r;
+}
+
+/* rm -rf of the old tree, each application on a thread of its own. */
+static int
+remove_tree(const char *root, struct relc_error *err)
+{
+	struct relc_error ignored = RELC_ERROR_INIT;
+	struct removal rm = {root, NULL};
+	size_t n = 0;
+
+	/* what the pieces cannot remove, the whole walk below tries again */
+	if (!relc_walk_split(&rm.units, &n, root, "lib", &ignored))
+		(void)relc_jobs_run(n, remove_unit, &rm, 0, &ignored);
+	relc_fs_free_names(rm.units, n);
+	relc_error_release(&ignored);
+	return relc_walk_remove(root, err);
+}
+
 int
 relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
 		  struct relc_error *err)
@@ -432,7 +468,7 @@ relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
 	p->committed = 1;
 	if (p->staging.len)
 		relc_carry_finish(&c, p->staging.buf);
-	if (p->staging.len && relc_walk_remove(p->staging.buf, &cleanup)) {
+	if (p->staging.len && remove_tree(p->staging.buf, &cleanup)) {
 		relc_strbuf_reset(&text);
 		relc_error_format(&text, &cleanup);
 		warn(p,

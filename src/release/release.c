@@ -256,7 +256,6 @@ identity(struct build *b, struct relc_strbuf *out)
 static int
 stage_plan(struct build *b)
 {
-	struct relc_strbuf settings = RELC_STRBUF_INIT, self = RELC_STRBUF_INIT;
 	struct relc_plan_in *in = &b->plan_in;
 
 	in->spec = &b->spec;
@@ -268,15 +267,20 @@ stage_plan(struct build *b)
 	in->project = b->project.dir.buf;
 	in->out_dir = b->out_abs.buf;
 	in->relc_version = RELC_VERSION;
-	if (relc_plan_make(&b->plan, in, &b->arena, b->err) ||
-	    relc_stamp_fingerprint(&b->plan, b->opts->jobs, b->err))
-		return -1;
+	return relc_plan_make(&b->plan, in, &b->arena, b->err);
+}
+
+/* The build's key, once the plan's fingerprints are made. */
+static void
+make_key(struct build *b)
+{
+	struct relc_strbuf settings = RELC_STRBUF_INIT, self = RELC_STRBUF_INIT;
+
 	relc_settings_describe(&settings, &b->settings);
 	identity(b, &self);
 	relc_stamp_key(b->key, &b->plan, settings.buf, self.buf);
 	relc_strbuf_release(&settings);
 	relc_strbuf_release(&self);
-	return 0;
 }
 
 /* Is the release in place the one this build would make? */
@@ -293,6 +297,22 @@ up_to_date(struct build *b)
 }
 
 /* ---- writing ------------------------------------------------------------- */
+
+/* Does the link `sub` lead to a directory that holds `dir`? */
+static int
+holds_app(const char *dir, const char *sub)
+{
+	struct relc_error ignored = RELC_ERROR_INIT;
+	struct relc_strbuf a = RELC_STRBUF_INIT, b = RELC_STRBUF_INIT;
+	int r = !relc_fs_realpath(&a, dir, &ignored) &&
+		!relc_fs_realpath(&b, sub, &ignored) &&
+		relc_path_is_within(a.buf, b.buf);
+
+	relc_error_release(&ignored);
+	relc_strbuf_release(&a);
+	relc_strbuf_release(&b);
+	return r;
+}
 
 /*
  * What the output directory must not hold, nor be inside of: the
@@ -338,9 +358,13 @@ check_inputs(struct build *b)
 
 			relc_strbuf_addstr(&paths[npaths], pa->app->dir);
 			relc_path_append(&paths[npaths], subs[k]);
-			/* only links lead elsewhere */
+			/*
+			 * only links lead elsewhere; one that leads to what
+			 * holds the application is the copy's to refuse
+			 */
 			if (lstat(paths[npaths].buf, &st) ||
-			    !S_ISLNK(st.st_mode)) {
+			    !S_ISLNK(st.st_mode) ||
+			    holds_app(pa->app->dir, paths[npaths].buf)) {
 				relc_strbuf_reset(&paths[npaths]);
 				continue;
 			}
@@ -356,6 +380,14 @@ check_inputs(struct build *b)
 	free(paths);
 	free(in);
 	return r ? at_setting(b, RELC_S_OUTPUT_DIR) : 0;
+}
+
+static int
+render(void *ctx, struct relc_error *err)
+{
+	struct build *b = ctx;
+
+	return relc_plan_render(&b->plan, &b->plan_in, &b->arena, err);
 }
 
 /* What relc made in the release and someone changed since. */
@@ -400,7 +432,7 @@ stage_write(struct build *b)
 	struct relc_copy_in in;
 	struct relc_copy_stats stats;
 	struct relc_strbuf parent = RELC_STRBUF_INIT;
-	int checked;
+	int checked, compared;
 
 	/*
 	 * Where the release may go is checked before anything is made there
@@ -415,14 +447,23 @@ stage_write(struct build *b)
 		return -1;
 	if (relc_place_inspect(p, b->opts->force, b->err))
 		return at_setting(b, RELC_S_OUTPUT_DIR);
-	if (!b->opts->force && up_to_date(b))
-		return 0;
+	/*
+	 * With a previous release to compare with, the inputs are
+	 * fingerprinted first: it may be up to date, or have applications to
+	 * reuse.  Without one, they are fingerprinted as they are copied.
+	 */
+	compared = p->has_prev && !b->opts->force;
+	if (compared) {
+		if (relc_stamp_fingerprint(&b->plan, b->opts->jobs, b->err))
+			return -1;
+		make_key(b);
+		if (up_to_date(b))
+			return 0;
+	}
 	if (!checked && check_inputs(b))
 		return -1;
 	if (relc_place_admit(p, b->opts->force, b->err))
 		return at_setting(b, RELC_S_OUTPUT_DIR);
-	if (relc_plan_render(&b->plan, &b->plan_in, &b->arena, b->err))
-		return -1;
 	if (p->has_prev)
 		warn_changed(b);
 	if (relc_place_begin(p, b->err))
@@ -436,10 +477,16 @@ stage_write(struct build *b)
 		in.damaged = &b->damaged;
 	}
 	in.jobs = b->opts->jobs;
-	if (relc_copy_release(&stats, &in, b->err) ||
-	    relc_copy_files(&b->plan, p->staging.buf, b->err) ||
+	in.fingerprint = !compared;
+	in.also = render; /* the generated files, alongside the copy */
+	in.also_ctx = b;
+	if (relc_copy_release(&stats, &in, b->err))
+		return -1;
+	if (!compared)
+		make_key(b);
+	if (relc_copy_files(&b->plan, p->staging.buf, b->err) ||
 	    relc_stamp_record(&b->stamp, p->staging.buf, &b->plan, b->key,
-			      RELC_VERSION, b->err) ||
+			      RELC_VERSION, b->opts->jobs, b->err) ||
 	    relc_place_commit(p, &b->stamp, b->err))
 		return -1;
 	b->res->built = 1;

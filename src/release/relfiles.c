@@ -37,15 +37,27 @@ struct gen {
 	struct relc_strbuf reldir; /* "releases/VSN" */
 };
 
+/*
+ * The contents of DIR/name, into the place relc_relfiles_list made for it
+ * (the plan's list of files is not changed, so that a copy that reads it
+ * can run meanwhile).
+ */
 static void
 add(struct gen *g, const char *dir, const char *name, struct relc_strbuf *data,
     mode_t mode)
 {
 	struct relc_strbuf path = RELC_STRBUF_INIT;
+	struct relc_plan_file *f;
 
 	relc_strbuf_addstr(&path, dir);
 	relc_path_append(&path, name);
-	relc_plan_add_file(g->plan, g->arena, path.buf, data, mode);
+	f = (struct relc_plan_file *)relc_plan_file(g->plan, path.buf);
+	if (!f)
+		RELC_BUG("'%s' was not listed", path.buf);
+	relc_strbuf_release(&f->data);
+	f->data = *data;
+	f->mode = mode;
+	relc_strbuf_init(data, 0);
 	relc_strbuf_release(&path);
 }
 
@@ -392,10 +404,8 @@ relc_relfiles_render(struct relc_plan *plan, const struct relc_plan_in *in,
 {
 	struct gen g;
 	struct relc_strbuf data = RELC_STRBUF_INIT, name = RELC_STRBUF_INIT;
-	size_t keep = plan->nfiles, i;
 	int r = -1;
 
-	/* Made afresh, then put in the places relc_relfiles_list made. */
 	g.plan = plan;
 	g.in = in;
 	g.arena = arena;
@@ -424,29 +434,8 @@ relc_relfiles_render(struct relc_plan *plan, const struct relc_plan_in *in,
 	if (render(&g, &data, "bin"))
 		goto out;
 	add(&g, "bin", plan->name, &data, 0755);
-	/* Each made file replaces the listed one of its path. */
-	for (i = keep; i < plan->nfiles; i++) {
-		struct relc_plan_file *f = &plan->files[i];
-		struct relc_plan_file *slot =
-		    (struct relc_plan_file *)relc_plan_file(plan, f->path);
-
-		if (slot == f || (size_t)(slot - plan->files) >= keep)
-			RELC_BUG("'%s' was not listed", f->path);
-		relc_strbuf_release(&slot->data);
-		slot->data = f->data;
-		slot->mode = f->mode;
-	}
-	if (plan->nfiles - keep != keep)
-		RELC_BUG("%zu files listed, %zu made", keep,
-			 plan->nfiles - keep);
-	plan->nfiles = keep;
 	r = 0;
 out:
-	if (r) {
-		for (i = keep; i < plan->nfiles; i++)
-			relc_strbuf_release(&plan->files[i].data);
-		plan->nfiles = keep;
-	}
 	relc_strbuf_release(&g.reldir);
 	relc_strbuf_release(&data);
 	relc_strbuf_release(&name);

@@ -443,16 +443,33 @@ relc_stamp_fingerprint_of(const struct relc_stamp *st, const char *dirname)
 
 /* ---- fingerprints -------------------------------------------------------- */
 
-static int
-hash_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
+void
+relc_stamp_fp_app_begin(struct relc_hash *h, const struct relc_plan *plan,
+			const struct relc_plan_app *pa)
 {
-	struct relc_hash *h = ctx;
+	struct relc_strbuf opts = RELC_STRBUF_INIT;
+
+	relc_hash_init(h);
+	relc_strbuf_addf(&opts, "%s %u %d %d", pa->dirname, pa->subdirs,
+			 pa->strip, plan->follow_external_links);
+	relc_hash_update(h, opts.buf, opts.len + 1);
+	relc_strbuf_release(&opts);
+}
+
+void
+relc_stamp_fp_label(struct relc_hash *h, const char *label)
+{
+	relc_hash_update(h, label, strlen(label) + 1);
+}
+
+void
+relc_stamp_fp_entry(struct relc_hash *h, const struct relc_walk_entry *e)
+{
 	uint64_t rec[7];
 	size_t len = strlen(e->rel);
 
-	(void)err;
 	if (e->kind == RELC_WALK_DIR_POST)
-		return 0;
+		return;
 	rec[0] = (uint64_t)e->kind;
 	rec[1] = (uint64_t)(e->st->st_mode & 07777);
 	rec[2] = (uint64_t)e->st->st_size;
@@ -462,6 +479,13 @@ hash_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 	rec[6] = ((uint64_t)e->st->st_dev << 16) ^ len;
 	relc_hash_update(h, rec, sizeof(rec));
 	relc_hash_update(h, e->rel, len + 1);
+}
+
+static int
+hash_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
+{
+	(void)err;
+	relc_stamp_fp_entry(ctx, e);
 	return 0;
 }
 
@@ -474,7 +498,7 @@ hash_tree(struct relc_hash *h, const struct relc_plan *plan, const char *label,
 	struct relc_walk_opts o;
 	int r;
 
-	relc_hash_update(h, label, strlen(label) + 1);
+	relc_stamp_fp_label(h, label);
 	r = relc_copy_walk_opts(&o, paths, plan, src, how, err);
 	if (!r)
 		r = relc_walk(src, &o, hash_entry, h, err);
@@ -490,7 +514,6 @@ fingerprint_one(void *ctx, size_t i, struct relc_error *err)
 	struct relc_plan *plan = ctx;
 	struct relc_strbuf srcs[4] = {RELC_STRBUF_INIT, RELC_STRBUF_INIT,
 				      RELC_STRBUF_INIT, RELC_STRBUF_INIT};
-	struct relc_strbuf opts = RELC_STRBUF_INIT;
 	const char *names[4];
 	struct relc_plan_app *pa;
 	struct relc_hash h;
@@ -508,9 +531,7 @@ fingerprint_one(void *ctx, size_t i, struct relc_error *err)
 	pa = &plan->apps[i];
 	if (pa->how != RELC_PLAN_COPY)
 		return 0;
-	relc_strbuf_addf(&opts, "%s %u %d %d", pa->dirname, pa->subdirs,
-			 pa->strip, plan->follow_external_links);
-	relc_hash_update(&h, opts.buf, opts.len + 1);
+	relc_stamp_fp_app_begin(&h, plan, pa);
 	n = relc_copy_sources(pa, srcs, names);
 	for (k = 0; k < n; k++)
 		if (hash_tree(&h, plan, names[k], srcs[k].buf,
@@ -521,7 +542,6 @@ fingerprint_one(void *ctx, size_t i, struct relc_error *err)
 out:
 	for (k = 0; k < 4; k++)
 		relc_strbuf_release(&srcs[k]);
-	relc_strbuf_release(&opts);
 	return r;
 }
 
@@ -548,33 +568,41 @@ relc_stamp_key(char out[65], const struct relc_plan *plan, const char *settings,
 
 /* ---- recording and checking a tree --------------------------------------- */
 
+/* One piece of the tree, recorded by one job. */
+struct piece {
+	const char *unit; /* release-relative */
+	struct relc_stamp_entry *v;
+	size_t n, alloc;
+};
+
 struct record {
-	struct relc_stamp *st;
-	size_t alloc;
+	const char *root;
+	struct piece *pieces;
 };
 
 static int
 record_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 {
-	struct record *rec = ctx;
-	struct relc_stamp *st = rec->st;
+	struct piece *pc = ctx;
 	struct relc_stamp_entry *se;
+	struct relc_strbuf path = RELC_STRBUF_INIT;
 
-	if (!e->depth)
-		return 0;
-	if (e->kind == RELC_WALK_DIR && !strcmp(e->rel, RELC_STAMP_DIR))
-		return RELC_WALK_SKIP;
+	if (e->kind == RELC_WALK_DIR && !strcmp(pc->unit, RELC_STAMP_DIR))
+		return RELC_WALK_SKIP; /* .relc/ is not listed */
 	if (e->kind == RELC_WALK_OTHER)
 		return relc_error_set(err, RELC_EINTERNAL,
 				      "'%s' is %s in the new release", e->path,
 				      relc_fs_type_name(e->st->st_mode));
-	RELC_ALLOC_GROW(st->entries, st->nentries + 1, rec->alloc);
-	se = &st->entries[st->nentries++];
+	relc_strbuf_addstr(&path, pc->unit);
+	if (*e->rel)
+		relc_path_append(&path, e->rel);
+	RELC_ALLOC_GROW(pc->v, pc->n + 1, pc->alloc);
+	se = &pc->v[pc->n++];
 	memset(se, 0, sizeof(*se));
 	se->type = e->kind == RELC_WALK_DIR    ? 'd'
 		   : e->kind == RELC_WALK_LINK ? 'l'
 					       : 'f';
-	se->path = relc_arena_strdup(&st->arena, e->rel);
+	se->path = relc_strbuf_detach(&path, NULL); /* moved to the arena */
 	se->mode = (unsigned)(e->st->st_mode & 07777);
 	if (se->type != 'd') {
 		se->size = (uint64_t)e->st->st_size;
@@ -585,14 +613,31 @@ record_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 	return 0;
 }
 
+static int
+record_piece(void *ctx, size_t i, struct relc_error *err)
+{
+	static const struct relc_walk_opts opts = {.flags = 0};
+	struct record *rec = ctx;
+	struct relc_strbuf path = RELC_STRBUF_INIT;
+	int r;
+
+	relc_strbuf_addstr(&path, rec->root);
+	relc_path_append(&path, rec->pieces[i].unit);
+	r = relc_walk(path.buf, &opts, record_entry, &rec->pieces[i], err);
+	relc_strbuf_release(&path);
+	return r ? -1 : 0;
+}
+
 int
 relc_stamp_record(struct relc_stamp *out, const char *root,
 		  const struct relc_plan *plan, const char *key,
-		  const char *relc_version, struct relc_error *err)
+		  const char *relc_version, unsigned threads,
+		  struct relc_error *err)
 {
-	static const struct relc_walk_opts opts = {.flags = 0};
-	struct record rec = {out, 0};
-	size_t i, n = 0;
+	struct record rec;
+	char **units = NULL;
+	size_t nunits = 0, i, k, n = 0, total = 0;
+	int r = -1;
 
 	memset(out, 0, sizeof(*out));
 	relc_arena_init(&out->arena);
@@ -615,14 +660,57 @@ relc_stamp_record(struct relc_stamp *out, const char *root,
 		       33);
 	}
 	out->nparts = n;
-	if (relc_walk(root, &opts, record_entry, &rec, err)) {
-		relc_stamp_release(out);
-		return -1;
+
+	/* the tree in pieces (each application its own), on the pool */
+	if (relc_walk_split(&units, &nunits, root, "lib", err))
+		goto out;
+	rec.root = root;
+	RELC_CALLOC_ARRAY(rec.pieces, nunits + 1);
+	for (i = 0; i < nunits; i++)
+		rec.pieces[i].unit = units[i];
+	r = relc_jobs_run(nunits, record_piece, &rec, threads, err);
+	for (i = 0; i <= nunits; i++)
+		total += rec.pieces[i].n;
+	out->entries = relc_xcalloc(total + 1, sizeof(*out->entries));
+	for (i = 0; i < nunits; i++) {
+		for (k = 0; k < rec.pieces[i].n; k++) {
+			struct relc_stamp_entry *e = &rec.pieces[i].v[k];
+			char *p = (char *)e->path;
+
+			out->entries[out->nentries] = *e;
+			out->entries[out->nentries++].path =
+			    relc_arena_strdup(&out->arena, p);
+			free(p);
+		}
+		free(rec.pieces[i].v);
 	}
-	if (out->nentries > 1)
+	free(rec.pieces);
+	if (!r) {
+		/* lib/ itself, which the pieces are below */
+		struct stat st;
+		struct relc_strbuf lib = RELC_STRBUF_INIT;
+
+		relc_strbuf_addstr(&lib, root);
+		relc_path_append(&lib, "lib");
+		if (lstat(lib.buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+			struct relc_stamp_entry *e =
+			    &out->entries[out->nentries++];
+
+			memset(e, 0, sizeof(*e));
+			e->type = 'd';
+			e->mode = (unsigned)(st.st_mode & 07777);
+			e->path = relc_arena_strdup(&out->arena, "lib");
+		}
+		relc_strbuf_release(&lib);
+	}
+	if (!r && out->nentries > 1)
 		qsort(out->entries, out->nentries, sizeof(*out->entries),
 		      cmp_entries);
-	return 0;
+out:
+	relc_fs_free_names(units, nunits);
+	if (r)
+		relc_stamp_release(out);
+	return r;
 }
 
 void

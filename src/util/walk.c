@@ -463,3 +463,56 @@ relc_walk_remove(const char *path, struct relc_error *err)
 
 	return r < 0 ? -1 : 0;
 }
+
+int
+relc_walk_split(char ***units, size_t *n, const char *root, const char *deeper,
+		struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, unit = RELC_STRBUF_INIT;
+	char **top = NULL, **sub = NULL, **v = NULL;
+	size_t ntop = 0, nsub = 0, nv = 0, alloc = 0, i, k;
+	int r = -1;
+
+	*units = NULL;
+	*n = 0;
+	if (relc_fs_list_dir(&top, &ntop, root, 0, err))
+		goto out;
+	for (i = 0; i < ntop; i++) {
+		struct stat st;
+
+		relc_strbuf_reset(&path);
+		relc_strbuf_addstr(&path, root);
+		relc_strbuf_addch(&path, '/');
+		relc_strbuf_addstr(&path, top[i]);
+		if (deeper && !strcmp(top[i], deeper) &&
+		    lstat(path.buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (relc_fs_list_dir(&sub, &nsub, path.buf, 0, err))
+				goto out;
+			for (k = 0; k < nsub; k++) {
+				relc_strbuf_reset(&unit);
+				relc_strbuf_addf(&unit, "%s/%s", top[i],
+						 sub[k]);
+				RELC_ALLOC_GROW(v, nv + 1, alloc);
+				v[nv++] = relc_strbuf_detach(&unit, NULL);
+			}
+			relc_fs_free_names(sub, nsub);
+			sub = NULL;
+			nsub = 0;
+			continue;
+		}
+		RELC_ALLOC_GROW(v, nv + 1, alloc);
+		v[nv++] = relc_xstrdup(top[i]);
+	}
+	*units = v;
+	*n = nv;
+	v = NULL;
+	nv = 0;
+	r = 0;
+out:
+	relc_fs_free_names(top, ntop);
+	relc_fs_free_names(sub, nsub);
+	relc_fs_free_names(v, nv);
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&unit);
+	return r;
+}

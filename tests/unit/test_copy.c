@@ -81,7 +81,7 @@ copy_app(const char *dir, const struct relc_app *app, int strip, int src,
 	pa.strip = strip;
 	relc_walk_remove(lib, err);
 	assert_int_equal(relc_fs_mkdirs(lib, 0755, err), 0);
-	r = relc_copy_app(&plan, &pa, lib, &stats, err);
+	r = relc_copy_app(&plan, &pa, lib, &stats, NULL, err);
 	free(lib);
 	relc_strbuf_release(&name);
 	return r;
@@ -302,7 +302,7 @@ test_erts(void **state)
 	plan.erts_src = src.buf;
 	plan.erts_dirname = "erts-13.1.5";
 	assert_int_equal(relc_fs_mkdirs(out, 0755, &err), 0);
-	assert_int_equal(relc_copy_erts(&plan, out, &stats, &err), 0);
+	assert_int_equal(relc_copy_erts(&plan, out, &stats, NULL, &err), 0);
 	relc_strbuf_release(&src);
 	assert_true(relc_fs_is_file(p = path_in(dir, "rel/erts-13.1.5/bin/"
 						     "beam.smp")));
