@@ -52,12 +52,14 @@ add(struct gen *g, const char *dir, const char *name, struct relc_strbuf *data,
 	relc_strbuf_addstr(&path, dir);
 	relc_path_append(&path, name);
 	f = (struct relc_plan_file *)relc_plan_file(g->plan, path.buf);
-	if (!f)
+	if (f) {
+		relc_strbuf_release(&f->data);
+		f->data = *data;
+		f->mode = mode;
+		relc_strbuf_init(data, 0);
+	} else {
 		RELC_BUG("'%s' was not listed", path.buf);
-	relc_strbuf_release(&f->data);
-	f->data = *data;
-	f->mode = mode;
-	relc_strbuf_init(data, 0);
+	}
 	relc_strbuf_release(&path);
 }
 
