@@ -28,6 +28,7 @@ struct relc_error;
 struct relc_plan;
 struct relc_plan_app;
 struct relc_stamp;
+struct relc_stamp_piece;
 struct relc_strset;
 struct relc_walk_opts;
 
@@ -52,6 +53,12 @@ struct relc_copy_in {
 	 * to compare them with, so did not make them before.
 	 */
 	int fingerprint;
+	/*
+	 * Or NULL: where each application's (and ERTS's) copy is recorded
+	 * for the stamp as soon as it is made (napps + 1 pieces, in job
+	 * order; see relc_stamp_record).
+	 */
+	struct relc_stamp_piece *pieces;
 	/* A job of the caller's to run alongside (rendering), or NULL. */
 	int (*also)(void *ctx, struct relc_error *err);
 	void *also_ctx;

@@ -40,6 +40,11 @@ struct relc_place_input {
 	const char *path; /* as the user knows it (resolved inside) */
 	unsigned rules;
 	const char *what; /* "the project", "the config", ... */
+	/*
+	 * Or NULL: a directory whose input this is; a link that leads to it
+	 * or above it is not checked here (the copy refuses it, saying so).
+	 */
+	const char *owner;
 };
 
 struct relc_place {

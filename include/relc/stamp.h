@@ -108,14 +108,32 @@ void relc_stamp_key(char out[65], const struct relc_plan *plan,
 		    const char *settings, const char *relc_identity);
 
 /*
+ * A piece of a tree's record: what ROOT/unit holds, as stamp entries
+ * (paths malloc'ed).  Recording one uses no arena, so jobs can record
+ * their own pieces as they finish (the copy does, for each application).
+ */
+struct relc_stamp_piece {
+	char *unit; /* release-relative */
+	struct relc_stamp_entry *v;
+	size_t n, alloc;
+	int done;
+};
+
+int relc_stamp_record_piece(struct relc_stamp_piece *pc, const char *root,
+			    const char *unit, struct relc_error *err);
+void relc_stamp_piece_release(struct relc_stamp_piece *pc);
+
+/*
  * Record what the tree at root holds (but .relc/) as the stamp's entries,
- * and the plan's parts; `key` and the names from the plan.  On up to
- * `threads` threads (0: one per CPU).
+ * and the plan's parts; `key` and the names from the plan.  The pieces
+ * in `ready` (each application's directory, say, recorded by the copy)
+ * are taken over as they are; the rest is walked on up to `threads`
+ * threads (0: one per CPU).
  */
 int relc_stamp_record(struct relc_stamp *out, const char *root,
 		      const struct relc_plan *plan, const char *key,
-		      const char *relc_version, unsigned threads,
-		      struct relc_error *err);
+		      const char *relc_version, struct relc_stamp_piece *ready,
+		      size_t nready, unsigned threads, struct relc_error *err);
 
 /*
  * Check the entries against the tree at root.  Every entry that differs

@@ -65,17 +65,18 @@ struct relc_walk_entry {
 struct relc_walk_opts {
 	unsigned flags;
 	/*
-	 * With RELC_WALK_FOLLOW: a followed link must lead to `inside` (a
-	 * real path) or below it.  One that does not is an error, which
+	 * With RELC_WALK_FOLLOW: a followed link must lead to `inside` or
+	 * below it (its real path, which the walk resolves the first time a
+	 * link needs it).  One that does not is an error, which
 	 * `outside_hint` ends, unless allow_outside is set.  NULL: no check.
 	 */
 	const char *inside;
 	int allow_outside;
 	const char *outside_hint;
 	/*
-	 * With RELC_WALK_FOLLOW: a followed link that leads to `holds` (a
-	 * real path) or to a directory above it is always an error: the
-	 * tree would hold itself.  NULL: no check.
+	 * With RELC_WALK_FOLLOW: a followed link that leads to `holds` (its
+	 * real path, resolved when first needed) or to a directory above it
+	 * is always an error: the tree would hold itself.  NULL: no check.
 	 */
 	const char *holds;
 	size_t max_entries; /* 0: no limit */

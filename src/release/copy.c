@@ -201,8 +201,9 @@ struct tree {
 	int strip;
 	int (*skip)(const char *name);
 	struct relc_copy_stats *stats;
-	struct relc_strbuf buf; /* for BEAM files being stripped */
-	struct relc_hash *fp;	/* the inputs' fingerprint, made as it goes */
+	struct relc_strbuf buf;	  /* for BEAM files being stripped */
+	struct relc_hash *fp;	  /* the inputs' fingerprint, made as it goes */
+	struct relc_strset *seen; /* the names of the files at the top */
 };
 
 static const char *
@@ -248,6 +249,8 @@ copy_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 		}
 		return r;
 	case RELC_WALK_FILE:
+		if (t->seen && e->depth == 1)
+			relc_strset_add(t->seen, e->name);
 		if (t->skip && t->skip(e->name))
 			return 0;
 		/* created with its mode, when the umask lets it be */
@@ -293,6 +296,7 @@ relc_copy_walk_opts(struct relc_walk_opts *o, struct relc_strbuf paths[2],
 {
 	struct relc_strbuf parent = RELC_STRBUF_INIT, *inside = &paths[0],
 			   *parent_real = &paths[1];
+	struct stat st;
 	char *real;
 	int r = -1;
 
@@ -303,6 +307,22 @@ relc_copy_walk_opts(struct relc_walk_opts *o, struct relc_strbuf paths[2],
 	o->max_bytes = MAX_TREE_BYTES;
 	if (!(how & RELC_COPY_CONTAIN))
 		return 0; /* a missing src is the walk's to see */
+	if (lstat(src, &st) < 0)
+		return errno == ENOENT
+			   ? 1
+			   : relc_error_errno(err, "cannot stat '%s'", src);
+	if (!S_ISLNK(st.st_mode)) {
+		/* the usual: the walk resolves these if a link needs them */
+		relc_strbuf_reset(inside);
+		relc_strbuf_addstr(inside, src);
+		relc_path_dirname(parent_real, src);
+		o->inside = inside->buf;
+		o->holds = parent_real->buf;
+		o->allow_outside = plan->follow_external_links;
+		o->outside_hint = "set follow_external_links: true to copy "
+				  "what it points to";
+		return 0;
+	}
 	real = realpath(src, NULL);
 	if (!real) {
 		if (errno == ENOENT)
@@ -346,7 +366,7 @@ out:
 static int
 copy_tree(const struct relc_plan *plan, const char *src, const char *dst,
 	  unsigned how, int strip, int (*skip)(const char *),
-	  struct relc_hash *fp, const char *label,
+	  struct relc_hash *fp, const char *label, struct relc_strset *seen,
 	  struct relc_copy_stats *stats, struct relc_error *err)
 {
 	struct relc_strbuf paths[2] = {RELC_STRBUF_INIT, RELC_STRBUF_INIT};
@@ -377,6 +397,7 @@ copy_tree(const struct relc_plan *plan, const char *src, const char *dst,
 	t.skip = skip;
 	t.stats = stats;
 	t.fp = fp;
+	t.seen = seen;
 	if (mkdir(dst, 0700) < 0 ||
 	    (t.dfd[0] = open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 				      O_CLOEXEC)) < 0) {
@@ -434,41 +455,36 @@ relc_copy_how(const struct relc_plan_app *pa, size_t i)
 	       (pa->app->origin == RELC_ORIGIN_PROJECT ? RELC_COPY_CONTAIN : 0);
 }
 
-/* Every module the .app lists must have its .beam. */
+/*
+ * Every module the .app lists must have its .beam, which the copy of
+ * ebin/ has seen (a dangling link it reported itself).
+ */
 static int
-check_modules(const struct relc_app *app, struct relc_error *err)
+check_modules(const struct relc_app *app, const struct relc_strset *seen,
+	      struct relc_error *err)
 {
-	struct relc_strbuf beam = RELC_STRBUF_INIT, target = RELC_STRBUF_INIT;
+	struct relc_strbuf beam = RELC_STRBUF_INIT;
 	size_t i;
 	int r = 0;
 
 	for (i = 0; i < app->mods.n && !r; i++) {
-		struct stat st;
-
 		relc_strbuf_reset(&beam);
-		relc_strbuf_addstr(&beam, app->ebin);
-		relc_strbuf_addch(&beam, '/');
 		relc_strbuf_addstr(&beam, app->mods.v[i]);
 		relc_strbuf_addstr(&beam, ".beam");
-		if (stat(beam.buf, &st) == 0)
+		if (relc_strset_has(seen, beam.buf))
 			continue;
-		if (lstat(beam.buf, &st) == 0 && S_ISLNK(st.st_mode) &&
-		    relc_strbuf_readlinkat(&target, AT_FDCWD, beam.buf, 0) == 0)
-			r = relc_error_set(err, RELC_EAPP,
-					   "'%s' is a dangling symbolic link "
-					   "(-> %s)",
-					   beam.buf, target.buf);
-		else
-			r = relc_error_at(
-			    err, RELC_EAPP, app->path,
-			    app->mods.t ? app->mods.t[i]->line : 0,
-			    app->mods.t ? app->mods.t[i]->col : 0,
-			    "the application lists module '%s', but %s is "
-			    "missing",
-			    app->mods.v[i], beam.buf);
+		relc_strbuf_reset(&beam);
+		relc_strbuf_addstr(&beam, app->ebin);
+		relc_path_append(&beam, app->mods.v[i]);
+		relc_strbuf_addstr(&beam, ".beam");
+		r = relc_error_at(err, RELC_EAPP, app->path,
+				  app->mods.t ? app->mods.t[i]->line : 0,
+				  app->mods.t ? app->mods.t[i]->col : 0,
+				  "the application lists module '%s', but %s "
+				  "is missing",
+				  app->mods.v[i], beam.buf);
 	}
 	relc_strbuf_release(&beam);
-	relc_strbuf_release(&target);
 	return r;
 }
 
@@ -477,6 +493,7 @@ relc_copy_app(const struct relc_plan *plan, const struct relc_plan_app *pa,
 	      const char *lib_dir, struct relc_copy_stats *stats,
 	      char *fingerprint, struct relc_error *err)
 {
+	struct relc_strset seen = RELC_STRSET_INIT;
 	struct relc_hash h;
 	struct relc_strbuf dst = RELC_STRBUF_INIT, sub = RELC_STRBUF_INIT;
 	struct relc_strbuf srcs[4] = {RELC_STRBUF_INIT, RELC_STRBUF_INIT,
@@ -494,8 +511,6 @@ relc_copy_app(const struct relc_plan *plan, const struct relc_plan_app *pa,
 			r = 0;
 		goto out;
 	}
-	if (check_modules(pa->app, err))
-		goto out;
 	if (mkdir(dst.buf, 0755) < 0) {
 		relc_error_errno(err, "cannot create '%s'", dst.buf);
 		goto out;
@@ -509,7 +524,10 @@ relc_copy_app(const struct relc_plan *plan, const struct relc_plan_app *pa,
 		relc_path_append(&sub, names[i]);
 		if (copy_tree(plan, srcs[i].buf, sub.buf, relc_copy_how(pa, i),
 			      pa->strip && i == 0, NULL,
-			      fingerprint ? &h : NULL, names[i], stats, err))
+			      fingerprint ? &h : NULL, names[i],
+			      i == 0 ? &seen : NULL, stats, err))
+			goto out;
+		if (i == 0 && check_modules(pa->app, &seen, err))
 			goto out;
 	}
 	if (fingerprint)
@@ -520,6 +538,7 @@ out:
 		relc_strbuf_release(&srcs[i]);
 	relc_strbuf_release(&dst);
 	relc_strbuf_release(&sub);
+	relc_strset_release(&seen);
 	return r;
 }
 
@@ -549,7 +568,7 @@ relc_copy_erts(const struct relc_plan *plan, const char *root,
 	}
 	r = copy_tree(plan, plan->erts_src, d.buf, RELC_COPY_FLAT, 0,
 		      relc_copy_erts_excluded, fingerprint ? &h : NULL, "bin",
-		      stats, err);
+		      NULL, stats, err);
 	if (!r && fingerprint)
 		relc_hash_final_hex(&h, fingerprint);
 out:
@@ -738,6 +757,17 @@ run_job(void *ctx, size_t i, struct relc_error *err)
 		r = relc_copy_app(
 		    plan, j->pa, lib.buf, &j->stats,
 		    in->fingerprint ? (char *)j->pa->fingerprint : NULL, err);
+	}
+	/*
+	 * An application's record, while its files are fresh in the caches
+	 * (not ERTS's: erl is written into it later)
+	 */
+	if (!r && in->pieces && j->pa) {
+		relc_strbuf_reset(&prefix);
+		relc_strbuf_addstr(&prefix, "lib");
+		relc_path_append(&prefix, j->pa->dirname);
+		r = relc_stamp_record_piece(&in->pieces[i], in->staging,
+					    prefix.buf, err);
 	}
 	relc_strbuf_release(&prefix);
 	relc_strbuf_release(&lib);

@@ -226,14 +226,21 @@ relc_place_check_inputs(const char *out, const struct relc_place_input *inputs,
 			size_t ninputs, struct relc_error *err)
 {
 	struct resolver rs;
-	struct relc_strbuf real = RELC_STRBUF_INIT;
+	struct relc_strbuf real = RELC_STRBUF_INIT, owner = RELC_STRBUF_INIT;
 	size_t i;
 	int r = 0;
 
 	memset(&rs, 0, sizeof(rs));
-	for (i = 0; i < ninputs && !r; i++)
-		if (!resolve_input(&rs, &real, inputs[i].path))
-			r = check_input(out, real.buf, &inputs[i], err);
+	for (i = 0; i < ninputs && !r; i++) {
+		if (resolve_input(&rs, &real, inputs[i].path))
+			continue;
+		if (inputs[i].owner &&
+		    !resolve_input(&rs, &owner, inputs[i].owner) &&
+		    relc_path_is_within(owner.buf, real.buf))
+			continue;
+		r = check_input(out, real.buf, &inputs[i], err);
+	}
+	relc_strbuf_release(&owner);
 	for (i = 0; i < rs.n; i++) {
 		relc_strbuf_release(&rs.v[i].dir);
 		relc_strbuf_release(&rs.v[i].real);

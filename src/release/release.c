@@ -298,22 +298,6 @@ up_to_date(struct build *b)
 
 /* ---- writing ------------------------------------------------------------- */
 
-/* Does the link `sub` lead to a directory that holds `dir`? */
-static int
-holds_app(const char *dir, const char *sub)
-{
-	struct relc_error ignored = RELC_ERROR_INIT;
-	struct relc_strbuf a = RELC_STRBUF_INIT, b = RELC_STRBUF_INIT;
-	int r = !relc_fs_realpath(&a, dir, &ignored) &&
-		!relc_fs_realpath(&b, sub, &ignored) &&
-		relc_path_is_within(a.buf, b.buf);
-
-	relc_error_release(&ignored);
-	relc_strbuf_release(&a);
-	relc_strbuf_release(&b);
-	return r;
-}
-
 /*
  * What the output directory must not hold, nor be inside of: the
  * project, its config, the application directories (and where their
@@ -330,21 +314,21 @@ check_inputs(struct build *b)
 
 	in = relc_xcalloc(max, sizeof(*in));
 	paths = relc_xcalloc(max, sizeof(*paths));
-	in[n++] = (struct relc_place_input){b->project.dir.buf,
-					    RELC_PLACE_NOT_OVER, "the project"};
-	in[n++] = (struct relc_place_input){b->project.config.buf,
-					    RELC_PLACE_NOT_OVER, "the config"};
+	in[n++] = (struct relc_place_input){
+	    b->project.dir.buf, RELC_PLACE_NOT_OVER, "the project", NULL};
+	in[n++] = (struct relc_place_input){
+	    b->project.config.buf, RELC_PLACE_NOT_OVER, "the config", NULL};
 	relc_project_path(&b->project, &paths[npaths], "config");
 	in[n++] = (struct relc_place_input){
 	    paths[npaths++].buf, RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN,
-	    "the project's config/"};
+	    "the project's config/", NULL};
 	relc_project_path(&b->project, &paths[npaths], "rel/templates");
 	in[n++] = (struct relc_place_input){
 	    paths[npaths++].buf, RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN,
-	    "the project's templates"};
+	    "the project's templates", NULL};
 	in[n++] = (struct relc_place_input){
 	    b->otp.root, RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN,
-	    "the Erlang/OTP installation"};
+	    "the Erlang/OTP installation", NULL};
 	for (i = 0; i < b->plan.napps; i++) {
 		const struct relc_plan_app *pa = &b->plan.apps[i];
 
@@ -352,7 +336,7 @@ check_inputs(struct build *b)
 			continue;
 		in[n++] = (struct relc_place_input){
 		    pa->app->dir, RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN,
-		    "an application's directory"};
+		    "an application's directory", NULL};
 		for (k = 0; k < RELC_ARRAY_SIZE(subs); k++) {
 			struct stat st;
 
@@ -363,15 +347,14 @@ check_inputs(struct build *b)
 			 * holds the application is the copy's to refuse
 			 */
 			if (lstat(paths[npaths].buf, &st) ||
-			    !S_ISLNK(st.st_mode) ||
-			    holds_app(pa->app->dir, paths[npaths].buf)) {
+			    !S_ISLNK(st.st_mode)) {
 				relc_strbuf_reset(&paths[npaths]);
 				continue;
 			}
 			in[n++] = (struct relc_place_input){
 			    paths[npaths++].buf,
 			    RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN,
-			    "an application's sources"};
+			    "an application's sources", pa->app->dir};
 		}
 	}
 	r = relc_place_check_inputs(b->out_abs.buf, in, n, b->err);
@@ -432,7 +415,9 @@ stage_write(struct build *b)
 	struct relc_copy_in in;
 	struct relc_copy_stats stats;
 	struct relc_strbuf parent = RELC_STRBUF_INIT;
-	int checked, compared;
+	struct relc_stamp_piece *pieces;
+	size_t i;
+	int checked, compared, r;
 
 	/*
 	 * Where the release may go is checked before anything is made there
@@ -480,14 +465,22 @@ stage_write(struct build *b)
 	in.fingerprint = !compared;
 	in.also = render; /* the generated files, alongside the copy */
 	in.also_ctx = b;
-	if (relc_copy_release(&stats, &in, b->err))
-		return -1;
-	if (!compared)
+	RELC_CALLOC_ARRAY(pieces, b->plan.napps + 1);
+	in.pieces = pieces;
+	r = relc_copy_release(&stats, &in, b->err);
+	if (!r && !compared)
 		make_key(b);
-	if (relc_copy_files(&b->plan, p->staging.buf, b->err) ||
-	    relc_stamp_record(&b->stamp, p->staging.buf, &b->plan, b->key,
-			      RELC_VERSION, b->opts->jobs, b->err) ||
-	    relc_place_commit(p, &b->stamp, b->err))
+	if (!r)
+		r = relc_copy_files(&b->plan, p->staging.buf, b->err) ||
+		    relc_stamp_record(&b->stamp, p->staging.buf, &b->plan,
+				      b->key, RELC_VERSION, pieces,
+				      b->plan.napps + 1, b->opts->jobs,
+				      b->err) ||
+		    relc_place_commit(p, &b->stamp, b->err);
+	for (i = 0; i <= b->plan.napps; i++)
+		relc_stamp_piece_release(&pieces[i]);
+	free(pieces);
+	if (r)
 		return -1;
 	b->res->built = 1;
 	b->res->files = stats.files;

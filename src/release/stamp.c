@@ -568,22 +568,15 @@ relc_stamp_key(char out[65], const struct relc_plan *plan, const char *settings,
 
 /* ---- recording and checking a tree --------------------------------------- */
 
-/* One piece of the tree, recorded by one job. */
-struct piece {
-	const char *unit; /* release-relative */
-	struct relc_stamp_entry *v;
-	size_t n, alloc;
-};
-
 struct record {
 	const char *root;
-	struct piece *pieces;
+	struct relc_stamp_piece *pieces;
 };
 
 static int
 record_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 {
-	struct piece *pc = ctx;
+	struct relc_stamp_piece *pc = ctx;
 	struct relc_stamp_entry *se;
 	struct relc_strbuf path = RELC_STRBUF_INIT;
 
@@ -613,26 +606,55 @@ record_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 	return 0;
 }
 
-static int
-record_piece(void *ctx, size_t i, struct relc_error *err)
+int
+relc_stamp_record_piece(struct relc_stamp_piece *pc, const char *root,
+			const char *unit, struct relc_error *err)
 {
 	static const struct relc_walk_opts opts = {.flags = 0};
-	struct record *rec = ctx;
 	struct relc_strbuf path = RELC_STRBUF_INIT;
+	char *copy = relc_xstrdup(unit); /* unit may be pc->unit */
 	int r;
 
-	relc_strbuf_addstr(&path, rec->root);
-	relc_path_append(&path, rec->pieces[i].unit);
-	r = relc_walk(path.buf, &opts, record_entry, &rec->pieces[i], err);
+	free(pc->unit);
+	pc->unit = copy;
+	relc_strbuf_addstr(&path, root);
+	relc_path_append(&path, copy);
+	r = relc_walk(path.buf, &opts, record_entry, pc, err);
 	relc_strbuf_release(&path);
+	pc->done = !r;
 	return r ? -1 : 0;
+}
+
+void
+relc_stamp_piece_release(struct relc_stamp_piece *pc)
+{
+	size_t i;
+
+	if (!pc)
+		return;
+	for (i = 0; i < pc->n; i++)
+		free((char *)pc->v[i].path);
+	free(pc->v);
+	free(pc->unit);
+	memset(pc, 0, sizeof(*pc));
+}
+
+static int
+record_job(void *ctx, size_t i, struct relc_error *err)
+{
+	struct record *rec = ctx;
+	struct relc_stamp_piece *pc = &rec->pieces[i];
+
+	if (pc->done)
+		return 0;
+	return relc_stamp_record_piece(pc, rec->root, pc->unit, err);
 }
 
 int
 relc_stamp_record(struct relc_stamp *out, const char *root,
 		  const struct relc_plan *plan, const char *key,
-		  const char *relc_version, unsigned threads,
-		  struct relc_error *err)
+		  const char *relc_version, struct relc_stamp_piece *ready,
+		  size_t nready, unsigned threads, struct relc_error *err)
 {
 	struct record rec;
 	char **units = NULL;
@@ -661,28 +683,40 @@ relc_stamp_record(struct relc_stamp *out, const char *root,
 	}
 	out->nparts = n;
 
-	/* the tree in pieces (each application its own), on the pool */
+	/*
+	 * The tree in pieces (each application its own): those the copy
+	 * recorded as it went are taken as they are, the others walked on
+	 * the pool.
+	 */
 	if (relc_walk_split(&units, &nunits, root, "lib", err))
 		goto out;
 	rec.root = root;
 	RELC_CALLOC_ARRAY(rec.pieces, nunits + 1);
+	for (i = 0; i < nunits; i++) {
+		for (k = 0; k < nready; k++)
+			if (ready[k].done && ready[k].unit &&
+			    !strcmp(ready[k].unit, units[i]))
+				break;
+		if (k < nready) {
+			rec.pieces[i] = ready[k]; /* taken over */
+			memset(&ready[k], 0, sizeof(ready[k]));
+		} else {
+			rec.pieces[i].unit = relc_xstrdup(units[i]);
+		}
+	}
+	r = relc_jobs_run(nunits, record_job, &rec, threads, err);
 	for (i = 0; i < nunits; i++)
-		rec.pieces[i].unit = units[i];
-	r = relc_jobs_run(nunits, record_piece, &rec, threads, err);
-	for (i = 0; i <= nunits; i++)
 		total += rec.pieces[i].n;
 	out->entries = relc_xcalloc(total + 1, sizeof(*out->entries));
 	for (i = 0; i < nunits; i++) {
 		for (k = 0; k < rec.pieces[i].n; k++) {
 			struct relc_stamp_entry *e = &rec.pieces[i].v[k];
-			char *p = (char *)e->path;
 
 			out->entries[out->nentries] = *e;
 			out->entries[out->nentries++].path =
-			    relc_arena_strdup(&out->arena, p);
-			free(p);
+			    relc_arena_strdup(&out->arena, e->path);
 		}
-		free(rec.pieces[i].v);
+		relc_stamp_piece_release(&rec.pieces[i]);
 	}
 	free(rec.pieces);
 	if (!r) {

@@ -26,6 +26,8 @@ struct walker {
 	size_t root_len;
 	dev_t devs[MAX_DEPTH + 1];
 	ino_t inos[MAX_DEPTH + 1];
+	struct relc_strbuf inside, holds; /* real paths, once needed */
+	int resolved;
 	size_t entries;
 	uint64_t bytes;
 };
@@ -74,9 +76,21 @@ check_inside(struct walker *w, int fd, int dirfd, const char *name)
 {
 	struct relc_strbuf proc = RELC_STRBUF_INIT, real = RELC_STRBUF_INIT,
 			   target = RELC_STRBUF_INIT;
-	const char *in = w->o->inside;
-	size_t len = in ? strlen(in) : 0;
+	const char *in, *holds;
+	size_t len;
 	int r = 0;
+
+	if (!w->resolved) {
+		if ((w->o->inside &&
+		     relc_fs_realpath(&w->inside, w->o->inside, w->err)) ||
+		    (w->o->holds &&
+		     relc_fs_realpath(&w->holds, w->o->holds, w->err)))
+			return -1;
+		w->resolved = 1;
+	}
+	in = w->o->inside ? w->inside.buf : NULL;
+	holds = w->o->holds ? w->holds.buf : NULL;
+	len = in ? strlen(in) : 0;
 
 	relc_strbuf_addf(&proc, "/proc/self/fd/%d", fd);
 	if ((fd < 0 ||
@@ -85,7 +99,7 @@ check_inside(struct walker *w, int fd, int dirfd, const char *name)
 		r = -1;
 		goto out;
 	}
-	if (w->o->holds && relc_path_is_within(w->o->holds, real.buf)) {
+	if (holds && relc_path_is_within(holds, real.buf)) {
 		r = relc_error_set(w->err, RELC_EAPP,
 				   "'%s' leads to '%s', which holds the "
 				   "application itself",
@@ -436,6 +450,8 @@ relc_walk(const char *root, const struct relc_walk_opts *opts, relc_walk_fn fn,
 	w.root_len = w.path.len;
 	r = visit(&w, AT_FDCWD, root, 0, 0, DT_UNKNOWN);
 	relc_strbuf_release(&w.path);
+	relc_strbuf_release(&w.inside);
+	relc_strbuf_release(&w.holds);
 	return r;
 }
 

@@ -640,8 +640,9 @@ record(struct relc_stamp *st, const char *root)
 	struct relc_error err = RELC_ERROR_INIT;
 
 	make_plan(&tp);
-	assert_int_equal(
-	    relc_stamp_record(st, root, &tp.plan, KEY, "0.4.0", 0, &err), 0);
+	assert_int_equal(relc_stamp_record(st, root, &tp.plan, KEY, "0.4.0",
+					   NULL, 0, 0, &err),
+			 0);
 }
 
 static void
@@ -746,7 +747,8 @@ record_empty(const void *arg)
 	int r;
 
 	make_plan(&tp);
-	if (relc_stamp_record(&st, arg, &tp.plan, KEY, "0.4.0", 0, &err))
+	if (relc_stamp_record(&st, arg, &tp.plan, KEY, "0.4.0", NULL, 0, 0,
+			      &err))
 		return 1;
 	r = st.nentries ? 2 : 0;
 	relc_stamp_release(&st);
@@ -777,8 +779,9 @@ test_record_refuses_fifo(void **state)
 
 	assert_int_equal(mkfifo(fifo, 0644), 0);
 	make_plan(&tp);
-	assert_int_equal(
-	    relc_stamp_record(&st, root, &tp.plan, KEY, "0.4.0", 0, &err), -1);
+	assert_int_equal(relc_stamp_record(&st, root, &tp.plan, KEY, "0.4.0",
+					   NULL, 0, 0, &err),
+			 -1);
 	assert_non_null(strstr(err.msg.buf, fifo));
 	assert_non_null(strstr(err.msg.buf, "FIFO"));
 	assert_null(st.entries);
