@@ -114,6 +114,14 @@ int relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
 int relc_place_scratch(struct relc_place *p, const char **out, const char *what,
 		       struct relc_error *err);
 
+/*
+ * Is `name` (in the output's parent) a directory a relc run made:
+ * ".relc-PID-NAME.XXXXXX", or that ".old"?  Its PID and the release
+ * directory's NAME, when it is.
+ */
+int relc_place_leftover(const char *name, long *pid,
+			struct relc_strbuf *release);
+
 /* Remove what was not committed, and unlock.  Safe to call twice. */
 void relc_place_close(struct relc_place *p);
 

@@ -85,6 +85,9 @@ void relc_strbuf_commit(struct relc_strbuf *sb, size_t n);
 int relc_strbuf_readlinkat(struct relc_strbuf *sb, int dirfd, const char *name,
 			   size_t hint);
 
+/* Does sb end with `suffix`? */
+int relc_strbuf_ends_with(const struct relc_strbuf *sb, const char *suffix);
+
 /* Remove trailing ASCII white space. */
 void relc_strbuf_rtrim(struct relc_strbuf *sb);
 

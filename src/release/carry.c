@@ -42,6 +42,14 @@ exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+static int
+is_real_dir(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 #define JOURNAL ".relc/carried"
 #define MAX_JOURNAL ((size_t)64 << 20)
 
@@ -342,7 +350,8 @@ carry_late(const char *old, const char *neu)
 			(void)rename(old, neu);
 		goto out;
 	}
-	if (!relc_fs_is_dir(old) || !relc_fs_is_dir(neu) ||
+	/* into directories, never through links */
+	if (!is_real_dir(old) || !is_real_dir(neu) ||
 	    relc_fs_list_dir(&names, &n, old, 1, &ignored))
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -425,6 +434,8 @@ relc_carry_recover(const char *parent, const char *release)
 				break;
 			relc_strbuf_addstr(&old, parent);
 			relc_path_append(&old, rel.buf);
+			if (!exists(old.buf)) /* a swap without exchange */
+				relc_strbuf_addstr(&old, ".old");
 			first = 0;
 			continue;
 		}

@@ -13,6 +13,7 @@
 
 #include "relc/carry.h"
 #include "relc/error.h"
+#include "relc/atomicfile.h"
 #include "relc/fsutil.h"
 #include "relc/jobs.h"
 #include "relc/path.h"
@@ -51,7 +52,8 @@ static void
 sweep(struct relc_place *p)
 {
 	struct relc_error err = RELC_ERROR_INIT;
-	struct relc_strbuf path = RELC_STRBUF_INIT;
+	struct relc_strbuf path = RELC_STRBUF_INIT, out = RELC_STRBUF_INIT,
+			   release = RELC_STRBUF_INIT;
 	char **names;
 	size_t n, i;
 
@@ -66,11 +68,23 @@ sweep(struct relc_place *p)
 		relc_carry_recover(p->parent.buf, path.buf);
 	}
 	for (i = 0; i < n; i++) {
-		if (strncmp(names[i], ".relc-", 6))
+		long pid;
+
+		if (!relc_place_leftover(names[i], &pid, &release) ||
+		    relc_pid_alive(pid))
 			continue;
 		relc_strbuf_reset(&path);
 		relc_strbuf_addstr(&path, p->parent.buf);
 		relc_path_append(&path, names[i]);
+		if (relc_strbuf_ends_with(&path, ".old")) {
+			/* a swap without exchange, killed half way */
+			relc_strbuf_reset(&out);
+			relc_strbuf_addstr(&out, p->parent.buf);
+			relc_path_append(&out, release.buf);
+			if (!relc_fs_exists(out.buf) &&
+			    rename(path.buf, out.buf) == 0)
+				continue;
+		}
 		if (relc_walk_remove(path.buf, &err)) {
 			struct relc_strbuf msg = RELC_STRBUF_INIT;
 
@@ -85,6 +99,40 @@ sweep(struct relc_place *p)
 out:
 	relc_error_release(&err);
 	relc_strbuf_release(&path);
+	relc_strbuf_release(&out);
+	relc_strbuf_release(&release);
+}
+
+int
+relc_place_leftover(const char *name, long *pid, struct relc_strbuf *release)
+{
+	const char *s = name + 6, *dot;
+	char *end;
+
+	if (strncmp(name, ".relc-", 6) || !relc_isdigit((unsigned char)*s))
+		return 0;
+	*pid = strtol(s, &end, 10);
+	if (*end != '-' || *pid <= 0)
+		return 0;
+	s = end + 1;
+	/* NAME.XXXXXX or NAME.XXXXXX.old: mkdtemp's six characters */
+	dot = strrchr(s, '.');
+	if (dot && !strcmp(dot, ".old")) {
+		const char *d = dot;
+
+		while (d > s && d[-1] != '.')
+			d--;
+		if (d == s)
+			return 0;
+		dot = d - 1;
+	}
+	if (!dot || dot == s)
+		return 0;
+	if (release) {
+		relc_strbuf_reset(release);
+		relc_strbuf_add(release, s, (size_t)(dot - s));
+	}
+	return 1;
 }
 
 int
@@ -101,6 +149,12 @@ relc_place_open(struct relc_place *p, const char *out_dir,
 	if (!strcmp(p->out.buf, "/"))
 		return relc_error_set(err, RELC_ECONFIG,
 				      "the output directory cannot be '/'");
+	if (!strncmp(relc_path_basename(p->out.buf), ".relc-", 6))
+		return relc_error_set(err, RELC_ECONFIG,
+				      "the output directory '%s' has a name "
+				      "relc keeps for its own temporary "
+				      "directories",
+				      p->out.buf);
 	relc_path_dirname(&p->parent, p->out.buf);
 	/* the directories this run makes, to remove if it makes nothing */
 	relc_strbuf_addstr(&p->created, p->parent.buf);
@@ -362,7 +416,27 @@ exchange(const char *a, const char *b)
 #endif
 }
 
-/* Swap the staging tree in; the staging path then holds the old tree. */
+/* A directory fsync that failed after the swap: the swap stands. */
+static void
+fsync_parent(struct relc_place *p)
+{
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_strbuf msg = RELC_STRBUF_INIT;
+
+	if (relc_fs_fsync_dir(p->parent.buf, &err)) {
+		relc_error_format(&msg, &err);
+		warn(p, "the release is in place, but not yet safe on disk: %s",
+		     msg.buf);
+	}
+	relc_error_release(&err);
+	relc_strbuf_release(&msg);
+}
+
+/*
+ * Swap the staging tree in; the staging path then holds the old tree
+ * (nothing, for a first build).  Once the new tree is in place this
+ * succeeds, whatever follows.
+ */
 static int
 swap_in(struct relc_place *p, struct relc_error *err)
 {
@@ -375,17 +449,21 @@ swap_in(struct relc_place *p, struct relc_error *err)
 						"cannot rename '%s' to '%s'",
 						p->staging.buf, p->out.buf);
 		relc_strbuf_reset(&p->staging);
-		return relc_fs_fsync_dir(p->parent.buf, err);
+		fsync_parent(p);
+		return 0;
 	}
-	if (!exchange(p->staging.buf, p->out.buf))
-		return relc_fs_fsync_dir(p->parent.buf, err);
+	if (!exchange(p->staging.buf, p->out.buf)) {
+		fsync_parent(p);
+		return 0;
+	}
 	if (errno != ENOSYS && errno != EINVAL)
 		return relc_error_errno(err, "cannot exchange '%s' and '%s'",
 					p->staging.buf, p->out.buf);
 	/*
-	 * No atomic exchange on this file system: move the old tree aside
-	 * first (a run killed just then leaves no release in place; the old
-	 * one is in the .relc-* directory, which the next run removes).
+	 * No atomic exchange on this file system: three renames, which end
+	 * as the exchange does, with the old tree at the staging path.  A
+	 * run killed between the first two leaves no release in place: the
+	 * next run renames STAGING.old back (see sweep).
 	 */
 	relc_strbuf_addf(&aside, "%s.old", p->staging.buf);
 	if (rename(p->out.buf, aside.buf) < 0) {
@@ -399,9 +477,13 @@ swap_in(struct relc_place *p, struct relc_error *err)
 		(void)rename(aside.buf, p->out.buf);
 		goto out;
 	}
-	relc_strbuf_reset(&p->staging);
-	relc_strbuf_addstr(&p->staging, aside.buf);
-	r = relc_fs_fsync_dir(p->parent.buf, err);
+	if (rename(aside.buf, p->staging.buf) < 0) {
+		/* the new release is in place; the old tree stays aside */
+		relc_strbuf_reset(&p->staging);
+		relc_strbuf_addstr(&p->staging, aside.buf);
+	}
+	fsync_parent(p);
+	r = 0;
 out:
 	relc_strbuf_release(&aside);
 	return r;

@@ -256,6 +256,30 @@ is(const char *w, size_t len, const char *lit)
 	return w && strlen(lit) == len && !memcmp(w, lit, len);
 }
 
+/*
+ * A path in the release: relative, and no component empty, "." or ".."
+ * (any byte else may be in a file's name, escaped in the text).
+ */
+static int
+inside_release(const char *path)
+{
+	const char *c = path;
+
+	if (*path == '/')
+		return 0;
+	for (;;) {
+		const char *slash = strchr(c, '/');
+		size_t len = slash ? (size_t)(slash - c) : strlen(c);
+
+		if (!len || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return 0;
+		if (!slash)
+			return 1;
+		c = slash + 1;
+	}
+}
+
 static int
 cmp_entries(const void *a, const void *b)
 {
@@ -353,7 +377,7 @@ relc_stamp_parse(struct relc_stamp *out, const char *buf, size_t len,
 			    number(&ps, &size, 10) || size > UINT64_MAX ||
 			    int64(&ps, &e->mtime_ns) || number(&ps, &ino, 10) ||
 			    ino > UINT64_MAX || !(e->path = name(&ps)) ||
-			    line_end(&ps)) {
+			    !inside_release(e->path) || line_end(&ps)) {
 				bad(&ps, "a bad entry");
 				goto out;
 			}

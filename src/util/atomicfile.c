@@ -1,6 +1,7 @@
 /*
  * atomicfile.c: single files written atomically (see atomicfile.h).
  */
+#define _GNU_SOURCE 1 /* mkostemp: the temporary file is O_CLOEXEC at once */
 #include "relc/compat.h"
 #include "relc/atomicfile.h"
 
@@ -77,13 +78,8 @@ relc_atomicfile_open(struct relc_atomicfile *f, const char *path, mode_t mode,
 	relc_strbuf_addstr(&f->path, path);
 	relc_strbuf_addf(&f->tmp, "%s" TMP_MARK "%ld-XXXXXX", path,
 			 (long)getpid());
-	f->fd = mkstemp(f->tmp.buf);
-	if (f->fd < 0 || fcntl(f->fd, F_SETFD, FD_CLOEXEC) < 0) {
-		if (f->fd >= 0) {
-			(void)unlink(f->tmp.buf);
-			close(f->fd);
-			f->fd = -1;
-		}
+	f->fd = mkostemp(f->tmp.buf, O_CLOEXEC);
+	if (f->fd < 0) {
 		relc_error_errno(err, "cannot create a file next to '%s'",
 				 path);
 		release(f);

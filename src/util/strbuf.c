@@ -276,3 +276,11 @@ relc_strbuf_readlinkat(struct relc_strbuf *sb, int dirfd, const char *name,
 		size = relc_st_mult(size, 2);
 	}
 }
+
+int
+relc_strbuf_ends_with(const struct relc_strbuf *sb, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return sb->len >= n && !memcmp(sb->buf + sb->len - n, suffix, n);
+}
