@@ -81,4 +81,11 @@ void relc_error_locate(struct relc_error *err, const char *path,
  */
 void relc_error_format(struct relc_strbuf *out, const struct relc_error *err);
 
+/*
+ * A warning: format it and hand it to `warn` (the build options' callback;
+ * NULL drops it).  Warnings are not errors: nothing is recorded.
+ */
+void relc_warnf(void (*warn)(void *ctx, const char *msg), void *ctx,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

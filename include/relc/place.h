@@ -53,7 +53,6 @@ struct relc_place {
 	struct relc_strbuf staging;   /* the new tree, once begun */
 	struct relc_strbuf scratch;   /* see relc_place_scratch */
 	struct relc_strbuf made_from; /* the first directory open made */
-	struct relc_strbuf created;   /* (scratch space) */
 	int committed;		      /* a new release is in place */
 	struct relc_lock lock;
 	int exists;   /* something is at `out` */

@@ -21,6 +21,9 @@
 
 struct relc_error;
 
+/* How deep a walk goes: a directory deeper than this is an error. */
+#define RELC_WALK_MAX_DEPTH 64
+
 enum relc_walk_flags {
 	RELC_WALK_FOLLOW = 1 << 0,	/* follow symbolic links */
 	RELC_WALK_OPEN_FILES = 1 << 1,	/* open regular files: e->fd */

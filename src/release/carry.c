@@ -16,24 +16,6 @@
 #include "relc/walk.h"
 #include "relc/xalloc.h"
 
-static void warn(const struct relc_carry *c, const char *fmt, ...)
-    RELC_PRINTF(2, 3);
-
-static void
-warn(const struct relc_carry *c, const char *fmt, ...)
-{
-	struct relc_strbuf msg = RELC_STRBUF_INIT;
-	va_list ap;
-
-	if (!c->warn)
-		return;
-	va_start(ap, fmt);
-	relc_strbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	c->warn(c->warn_ctx, msg.buf);
-	relc_strbuf_release(&msg);
-}
-
 static int
 exists(const char *path)
 {
@@ -80,7 +62,7 @@ made(const struct relc_carry *c, const char *path)
 		return !strcmp(path, "bin") || !strcmp(path, "lib") ||
 		       !strcmp(path, "releases") || !strncmp(path, "erts-", 5);
 	if (!strncmp(path, "bin/", 4))
-		return !strcmp(path + 4, c->name) || !strchr(path + 4, '/');
+		return !strchr(path + 4, '/'); /* bin/NAME and its like */
 	if (!strncmp(path, "releases/", 9))
 		return strcmp(path, "releases/COOKIE") != 0;
 	return !strncmp(path, "lib/", 4) || !strncmp(path, "erts-", 5);
@@ -181,7 +163,7 @@ out:
 }
 
 struct linker {
-	int dfd[66]; /* destination directories by depth */
+	int dfd[RELC_WALK_MAX_DEPTH + 2]; /* destinations by depth */
 	struct relc_strbuf dst;
 	size_t dst_len;
 };
@@ -259,10 +241,11 @@ link_tree(struct relc_carry *c, const char *rel, struct relc_error *err)
 	relc_path_dirname(&dir, l.dst.buf);
 	r = 0;
 	if (!relc_fs_is_dir(dir.buf)) {
-		warn(c,
-		     "kept '%s', which relc did not make, in the new release, "
-		     "though its directory is no longer part of it",
-		     rel);
+		relc_warnf(
+		    c->warn, c->warn_ctx,
+		    "kept '%s', which relc did not make, in the new release, "
+		    "though its directory is no longer part of it",
+		    rel);
 		r = relc_fs_mkdirs(dir.buf, 0755, err);
 	}
 	if (!r)

@@ -29,7 +29,6 @@
 #include "relc/xalloc.h"
 
 #define MAX_BEAM_FILE ((size_t)256 << 20)
-#define MAX_DEPTH 64
 /* No application directory is this big: a link that leads astray is. */
 #define MAX_TREE_ENTRIES ((size_t)200000)
 #define MAX_TREE_BYTES ((uint64_t)8 << 30)
@@ -195,7 +194,8 @@ current_umask(void)
 }
 
 struct tree {
-	int dfd[MAX_DEPTH + 2]; /* the destination directories, by depth */
+	int dfd[RELC_WALK_MAX_DEPTH +
+		2];		/* the destination directories, by depth */
 	struct relc_strbuf dst; /* for messages */
 	size_t dst_len;
 	int strip;

@@ -21,23 +21,6 @@
 #include "relc/walk.h"
 #include "relc/xalloc.h"
 
-static void warn(struct relc_place *p, const char *fmt, ...) RELC_PRINTF(2, 3);
-
-static void
-warn(struct relc_place *p, const char *fmt, ...)
-{
-	struct relc_strbuf msg = RELC_STRBUF_INIT;
-	va_list ap;
-
-	if (!p->warn)
-		return;
-	va_start(ap, fmt);
-	relc_strbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	p->warn(p->warn_ctx, msg.buf);
-	relc_strbuf_release(&msg);
-}
-
 /* ---- cleaning up after runs that died ------------------------------------ */
 
 /*
@@ -89,8 +72,9 @@ sweep(struct relc_place *p)
 			struct relc_strbuf msg = RELC_STRBUF_INIT;
 
 			relc_error_format(&msg, &err);
-			warn(p, "cannot remove what an earlier run left: %s",
-			     msg.buf);
+			relc_warnf(p->warn, p->warn_ctx,
+				   "cannot remove what an earlier run left: %s",
+				   msg.buf);
 			relc_strbuf_release(&msg);
 			relc_error_release(&err);
 		}
@@ -140,6 +124,8 @@ relc_place_open(struct relc_place *p, const char *out_dir,
 		void (*warn_fn)(void *ctx, const char *msg), void *warn_ctx,
 		struct relc_error *err)
 {
+	struct relc_strbuf created = RELC_STRBUF_INIT;
+
 	memset(p, 0, sizeof(*p));
 	p->lock.fd = -1;
 	p->warn = warn_fn;
@@ -157,13 +143,13 @@ relc_place_open(struct relc_place *p, const char *out_dir,
 				      p->out.buf);
 	relc_path_dirname(&p->parent, p->out.buf);
 	/* the directories this run makes, to remove if it makes nothing */
-	relc_strbuf_addstr(&p->created, p->parent.buf);
-	while (p->created.len > 1 && !relc_fs_exists(p->created.buf)) {
+	relc_strbuf_addstr(&created, p->parent.buf);
+	while (created.len > 1 && !relc_fs_exists(created.buf)) {
 		relc_strbuf_reset(&p->made_from);
-		relc_strbuf_addstr(&p->made_from, p->created.buf);
-		relc_path_pop(&p->created);
+		relc_strbuf_addstr(&p->made_from, created.buf);
+		relc_path_pop(&created);
 	}
-	relc_strbuf_reset(&p->created);
+	relc_strbuf_release(&created);
 	for (;;) {
 		struct stat st;
 
@@ -425,8 +411,10 @@ fsync_parent(struct relc_place *p)
 
 	if (relc_fs_fsync_dir(p->parent.buf, &err)) {
 		relc_error_format(&msg, &err);
-		warn(p, "the release is in place, but not yet safe on disk: %s",
-		     msg.buf);
+		relc_warnf(
+		    p->warn, p->warn_ctx,
+		    "the release is in place, but not yet safe on disk: %s",
+		    msg.buf);
 	}
 	relc_error_release(&err);
 	relc_strbuf_release(&msg);
@@ -560,10 +548,11 @@ relc_place_commit(struct relc_place *p, const struct relc_stamp *stamp,
 	if (p->staging.len && remove_tree(p->staging.buf, &cleanup)) {
 		relc_strbuf_reset(&text);
 		relc_error_format(&text, &cleanup);
-		warn(p,
-		     "the release is built, but the previous one could not "
-		     "be removed (the next build tries again): %s",
-		     text.buf);
+		relc_warnf(
+		    p->warn, p->warn_ctx,
+		    "the release is built, but the previous one could not "
+		    "be removed (the next build tries again): %s",
+		    text.buf);
 	}
 	relc_strbuf_reset(&p->staging);
 out:
@@ -595,6 +584,5 @@ relc_place_close(struct relc_place *p)
 	relc_strbuf_release(&p->parent);
 	relc_strbuf_release(&p->staging);
 	relc_strbuf_release(&p->scratch);
-	relc_strbuf_release(&p->created);
 	relc_strbuf_release(&p->made_from);
 }

@@ -140,3 +140,19 @@ relc_error_format(struct relc_strbuf *out, const struct relc_error *err)
 	}
 	add_line(out, err->msg.buf, err->msg.len);
 }
+
+void
+relc_warnf(void (*warn)(void *ctx, const char *msg), void *ctx, const char *fmt,
+	   ...)
+{
+	struct relc_strbuf msg = RELC_STRBUF_INIT;
+	va_list ap;
+
+	if (!warn)
+		return;
+	va_start(ap, fmt);
+	relc_strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	warn(ctx, msg.buf);
+	relc_strbuf_release(&msg);
+}

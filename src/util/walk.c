@@ -15,7 +15,7 @@
 #include "relc/strbuf.h"
 #include "relc/xalloc.h"
 
-#define MAX_DEPTH 64
+#define MAX_DEPTH RELC_WALK_MAX_DEPTH
 
 struct walker {
 	const struct relc_walk_opts *o;
@@ -77,7 +77,6 @@ check_inside(struct walker *w, int fd, int dirfd, const char *name)
 	struct relc_strbuf proc = RELC_STRBUF_INIT, real = RELC_STRBUF_INIT,
 			   target = RELC_STRBUF_INIT;
 	const char *in, *holds;
-	size_t len;
 	int r = 0;
 
 	if (!w->resolved) {
@@ -90,7 +89,6 @@ check_inside(struct walker *w, int fd, int dirfd, const char *name)
 	}
 	in = w->o->inside ? w->inside.buf : NULL;
 	holds = w->o->holds ? w->holds.buf : NULL;
-	len = in ? strlen(in) : 0;
 
 	relc_strbuf_addf(&proc, "/proc/self/fd/%d", fd);
 	if ((fd < 0 ||
@@ -106,9 +104,7 @@ check_inside(struct walker *w, int fd, int dirfd, const char *name)
 				   w->path.buf, real.buf);
 		goto out;
 	}
-	if (!in || (!strncmp(real.buf, in, len) &&
-		    (real.buf[len] == '/' || real.buf[len] == '\0' ||
-		     (len == 1 && in[0] == '/'))))
+	if (!in || relc_path_is_within(real.buf, in))
 		goto out;
 	if (w->o->allow_outside) {
 		r = 1;

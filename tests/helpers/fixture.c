@@ -208,3 +208,24 @@ fixture_fake_otp(const char *dir, const char *rel)
 	relc_strbuf_release(&p);
 	return relc_strbuf_detach(&root, NULL);
 }
+
+char *
+fixture_join(const char *dir, const char *rel)
+{
+	struct relc_strbuf sb = RELC_STRBUF_INIT;
+
+	relc_strbuf_addf(&sb, "%s/%s", dir, rel);
+	return relc_strbuf_detach(&sb, NULL);
+}
+
+unsigned long
+fixture_inode(const char *dir, const char *rel)
+{
+	struct stat st;
+	char *p = fixture_join(dir, rel);
+
+	if (lstat(p, &st) < 0)
+		fail_msg("%s is missing", rel);
+	free(p);
+	return (unsigned long)st.st_ino;
+}

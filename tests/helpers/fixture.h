@@ -17,6 +17,10 @@ int fixture_tmpdir_teardown(void **state);
 void fixture_write(const char *dir, const char *rel, const char *text);
 /* Read DIR/REL into a malloc'ed string (NULL when missing). */
 char *fixture_read(const char *dir, const char *rel, size_t *len);
+/* DIR/rel, malloc'ed. */
+char *fixture_join(const char *dir, const char *rel);
+/* The inode of DIR/rel (not followed); fails the test when it is missing. */
+unsigned long fixture_inode(const char *dir, const char *rel);
 
 #endif
 

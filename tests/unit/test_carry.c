@@ -19,32 +19,11 @@
 #include "relc/stamp.h"
 #include "relc/strbuf.h"
 
-static char *
-join(const char *dir, const char *rel)
-{
-	struct relc_strbuf sb = RELC_STRBUF_INIT;
-
-	relc_strbuf_addf(&sb, "%s/%s", dir, rel);
-	return relc_strbuf_detach(&sb, NULL);
-}
-
-static ino_t
-inode(const char *dir, const char *rel)
-{
-	struct stat st;
-	char *p = join(dir, rel);
-
-	if (lstat(p, &st) < 0)
-		fail_msg("%s is missing", rel);
-	free(p);
-	return st.st_ino;
-}
-
 static int
 there(const char *dir, const char *rel)
 {
 	struct stat st;
-	char *p = join(dir, rel);
+	char *p = fixture_join(dir, rel);
 	int r = lstat(p, &st) == 0;
 
 	free(p);
@@ -77,8 +56,8 @@ static void
 setup_carry(struct relc_carry *c, const char *dir, char **r, char **s,
 	    const struct relc_stamp *prev)
 {
-	*r = join(dir, "R");
-	*s = join(dir, "S");
+	*r = fixture_join(dir, "R");
+	*s = fixture_join(dir, "S");
 	memset(c, 0, sizeof(*c));
 	c->release = *r;
 	c->staging = *s;
@@ -90,7 +69,8 @@ setup_carry(struct relc_carry *c, const char *dir, char **r, char **s,
 static void
 swap(const char *dir)
 {
-	char *r = join(dir, "R"), *s = join(dir, "S"), *t = join(dir, "T");
+	char *r = fixture_join(dir, "R"), *s = fixture_join(dir, "S"),
+	     *t = fixture_join(dir, "T");
 
 	assert_int_equal(rename(r, t), 0);
 	assert_int_equal(rename(s, r), 0);
@@ -108,26 +88,27 @@ test_over_and_finish(void **state)
 	struct relc_stamp prev;
 	struct relc_carry c;
 	char *r, *s, *data;
-	ino_t cookie, log;
+	unsigned long cookie, log;
 
 	trees(dir, &prev);
 	fixture_write(dir, "outside/keep", "not the release's");
-	r = join(dir, "R/log/elsewhere");
-	data = join(dir, "outside");
+	r = fixture_join(dir, "R/log/elsewhere");
+	data = fixture_join(dir, "outside");
 	assert_int_equal(symlink(data, r), 0);
 	free(r);
 	free(data);
-	r = join(dir, "R/log/self"); /* a loop, for a walk that follows */
+	r = fixture_join(dir,
+			 "R/log/self"); /* a loop, for a walk that follows */
 	assert_int_equal(symlink(".", r), 0);
 	free(r);
-	cookie = inode(dir, "R/releases/COOKIE");
-	log = inode(dir, "R/log/erlang.log.1");
+	cookie = fixture_inode(dir, "R/releases/COOKIE");
+	log = fixture_inode(dir, "R/log/erlang.log.1");
 	setup_carry(&c, dir, &r, &s, &prev);
 	assert_int_equal(relc_carry_over(&c, &err), 0);
 	/* before the swap: links in S, R untouched, a journal */
-	assert_int_equal(inode(dir, "S/releases/COOKIE"), cookie);
-	assert_int_equal(inode(dir, "S/log/erlang.log.1"), log);
-	assert_int_equal(inode(dir, "R/log/erlang.log.1"), log);
+	assert_int_equal(fixture_inode(dir, "S/releases/COOKIE"), cookie);
+	assert_int_equal(fixture_inode(dir, "S/log/erlang.log.1"), log);
+	assert_int_equal(fixture_inode(dir, "R/log/erlang.log.1"), log);
 	assert_true(there(dir, "S/log/elsewhere"));
 	data = fixture_read(dir, "S/" RELC_STAMP_DIR "/carried", NULL);
 	assert_non_null(data);
@@ -186,7 +167,8 @@ static void
 test_recover(void **state)
 {
 	const char *dir = *state;
-	char *parent = join(dir, "p"), *rel = join(dir, "p/app"), *data;
+	char *parent = fixture_join(dir, "p"),
+	     *rel = fixture_join(dir, "p/app"), *data;
 
 	fixture_write(dir, "p/app/.relc/carried",
 		      ".relc-1-app.AbCdEf\nlog\ntmp/COOKIE\n");

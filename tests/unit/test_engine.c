@@ -103,48 +103,28 @@ ok(const char *dir, const char *env, int force)
 	return built;
 }
 
-static char *
-path(const char *dir, const char *rel)
-{
-	struct relc_strbuf sb = RELC_STRBUF_INIT;
-
-	relc_strbuf_addf(&sb, "%s/%s", dir, rel);
-	return relc_strbuf_detach(&sb, NULL);
-}
-
-static ino_t
-inode(const char *dir, const char *rel)
-{
-	struct stat st;
-	char *p = path(dir, rel);
-
-	if (lstat(p, &st) < 0)
-		fail_msg("%s is missing", rel);
-	free(p);
-	return st.st_ino;
-}
-
 static void
 test_up_to_date_and_reuse(void **state)
 {
 	const char *dir = *state;
 	struct run run;
-	ino_t kernel, app;
+	unsigned long kernel, app;
 	char *data;
 
 	project(dir, NULL);
 	assert_true(ok(dir, NULL, 0));
-	kernel = inode(dir, REL "lib/kernel-8.5.3/ebin/kernel.app");
-	app = inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam");
+	kernel = fixture_inode(dir, REL "lib/kernel-8.5.3/ebin/kernel.app");
+	app = fixture_inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam");
 	/* nothing changed: nothing done */
 	assert_false(ok(dir, NULL, 0));
-	assert_int_equal(inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam"), app);
+	assert_int_equal(
+	    fixture_inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam"), app);
 	/* --force rebuilds everything */
 	assert_true(ok(dir, NULL, 1));
-	assert_int_not_equal(inode(dir, REL "lib/kernel-8.5.3/ebin/kernel.app"),
-			     kernel);
-	kernel = inode(dir, REL "lib/kernel-8.5.3/ebin/kernel.app");
-	app = inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam");
+	assert_int_not_equal(
+	    fixture_inode(dir, REL "lib/kernel-8.5.3/ebin/kernel.app"), kernel);
+	kernel = fixture_inode(dir, REL "lib/kernel-8.5.3/ebin/kernel.app");
+	app = fixture_inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam");
 	/* one module changes: its application is copied, the rest reused */
 	fixture_beam(dir, "proj/_build/prod/lib/app/ebin/app_m.beam");
 	assert_int_equal(build(dir, &run, NULL, 0), 0);
@@ -152,10 +132,10 @@ test_up_to_date_and_reuse(void **state)
 	assert_true(run.res.reused > 0);
 	assert_int_equal(run.res.files, 2); /* app.app, app_m.beam */
 	done(&run);
-	assert_int_equal(inode(dir, REL "lib/kernel-8.5.3/ebin/kernel.app"),
-			 kernel);
-	assert_int_not_equal(inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam"),
-			     app);
+	assert_int_equal(
+	    fixture_inode(dir, REL "lib/kernel-8.5.3/ebin/kernel.app"), kernel);
+	assert_int_not_equal(
+	    fixture_inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam"), app);
 	/* a changed config file rebuilds */
 	fixture_write(dir, "proj/config/vm.args", "+Q 2000\n");
 	assert_true(ok(dir, NULL, 0));
@@ -187,7 +167,7 @@ test_other_environment_rebuilds(void **state)
 		    "[kernel, stdlib, dep]");
 	assert_true(ok(dir, "prod", 0));
 	assert_false(ok(dir, "prod", 0));
-	p = path(dir, "proj/out/erts-13.1.5");
+	p = fixture_join(dir, "proj/out/erts-13.1.5");
 	assert_true(relc_fs_is_dir(p));
 	free(p);
 	/* the dev tree, in the same place: a rebuild, without ERTS */
@@ -268,7 +248,7 @@ test_carry_over(void **state)
 {
 	const char *dir = *state;
 	struct run run;
-	ino_t cookie, log;
+	unsigned long cookie, log;
 	char *data;
 
 	project(dir, NULL);
@@ -276,16 +256,16 @@ test_carry_over(void **state)
 	fixture_write(dir, REL "releases/COOKIE", "secret");
 	fixture_write(dir, REL "tmp/COOKIE", "generated");
 	fixture_write(dir, REL "log/erlang.log.1", "a log");
-	cookie = inode(dir, REL "releases/COOKIE");
-	log = inode(dir, REL "log/erlang.log.1");
+	cookie = fixture_inode(dir, REL "releases/COOKIE");
+	log = fixture_inode(dir, REL "log/erlang.log.1");
 	/* a new version: what is not relc's is the same files afterwards */
 	project(dir, NULL);
 	fixture_write(dir, "proj/rel/relc.yaml",
 		      "releases:\n  app:\n    version: \"2.0.0\"\n"
 		      "    include_erts: ../otp\n");
 	assert_true(ok(dir, NULL, 0));
-	assert_int_equal(inode(dir, REL "releases/COOKIE"), cookie);
-	assert_int_equal(inode(dir, REL "log/erlang.log.1"), log);
+	assert_int_equal(fixture_inode(dir, REL "releases/COOKIE"), cookie);
+	assert_int_equal(fixture_inode(dir, REL "log/erlang.log.1"), log);
 	data = fixture_read(dir, REL "tmp/COOKIE", NULL);
 	assert_string_equal(data, "generated");
 	free(data);
@@ -319,17 +299,18 @@ test_dev_mode_links(void **state)
 
 	project(dir, "environments:\n  prod: {dev_mode: true}\n");
 	assert_true(ok(dir, NULL, 0));
-	p = path(dir, REL "lib/app-0.3.0");
+	p = fixture_join(dir, REL "lib/app-0.3.0");
 	n = readlink(p, buf, sizeof(buf) - 1);
 	assert_true(n > 0);
 	buf[n] = '\0';
 	assert_string_equal(buf, "../../../lib/app"); /* _build/prod/lib/app */
 	free(p);
-	p = path(dir, REL "lib/dep-1.0.0/ebin/dep.app"); /* through the link */
+	p = fixture_join(dir, REL
+			 "lib/dep-1.0.0/ebin/dep.app"); /* through the link */
 	assert_true(relc_fs_is_file(p));
 	free(p);
 	/* OTP's applications are still copied */
-	p = path(dir, REL "lib/kernel-8.5.3");
+	p = fixture_join(dir, REL "lib/kernel-8.5.3");
 	assert_int_equal(lstat(p, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	free(p);
@@ -353,7 +334,7 @@ test_leftovers_swept(void **state)
 	fixture_write(dir, "proj/_build/prod/rel/.relc-999999-otp.XyZ123/f",
 		      "x");
 	assert_false(ok(dir, NULL, 0));
-	p = path(dir, "proj/_build/prod/rel");
+	p = fixture_join(dir, "proj/_build/prod/rel");
 	assert_int_equal(relc_fs_list_dir(&names, &n, p, 0, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(names[0], "app");
@@ -372,12 +353,12 @@ test_half_swap_restored(void **state)
 	struct relc_strbuf from = RELC_STRBUF_INIT, to = RELC_STRBUF_INIT;
 	struct relc_strbuf rel = RELC_STRBUF_INIT;
 	long pid;
-	ino_t beam;
+	unsigned long beam;
 	char *data;
 
 	project(dir, NULL);
 	assert_true(ok(dir, NULL, 0));
-	beam = inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam");
+	beam = fixture_inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam");
 	fixture_write(dir, REL "releases/COOKIE", "kept");
 	relc_strbuf_addf(&from, "%s/" REL, dir);
 	relc_strbuf_setlen(&from, from.len - 1);
@@ -387,7 +368,8 @@ test_half_swap_restored(void **state)
 	fixture_write(dir, "proj/_build/prod/rel/.relc-999999-app.AbCdEf/x",
 		      "the new tree, half made");
 	assert_false(ok(dir, NULL, 0)); /* back, and up to date */
-	assert_int_equal(inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam"), beam);
+	assert_int_equal(
+	    fixture_inode(dir, REL "lib/app-0.3.0/ebin/app_m.beam"), beam);
 	data = fixture_read(dir, REL "releases/COOKIE", NULL);
 	assert_string_equal(data, "kept");
 	free(data);
@@ -468,7 +450,7 @@ test_unlinkable_file_kept(void **state)
 			 dir, dir, dir);
 	assert_int_equal(system(p.buf), 0);
 	/* as nobody: build, then a root-owned 0600 file in log/ */
-	cmd = path(dir, "");
+	cmd = fixture_join(dir, "");
 	for (int round = 0; round < 3; round++) {
 		if (round == 1) {
 			fixture_write(dir, REL "log/root.log", "root's");
