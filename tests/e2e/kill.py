@@ -139,8 +139,15 @@ def operator_path(rel):
             or rel.startswith("tmp/") or rel.startswith("log/"))
 
 
+# A run killed after its swap and before it moved the last of what it
+# carried over leaves this journal in the release; the next run finishes
+# the moves and removes it.  It is a leftover of the kill, not part of a
+# release (checked apart: gone after the next run).
+JOURNAL = ".relc/carried"
+
+
 def release_listing(root):
-    return listing(root, operator_path)
+    return listing(root, lambda rel: operator_path(rel) or rel == JOURNAL)
 
 
 def sha256_file(path):
@@ -272,9 +279,11 @@ class Project:
                                       else [])
 
     def leftovers(self):
-        """Staging directories next to the release, temporary files next
-        to the archives."""
+        """Staging directories next to the release (and the carry-over
+        journal in it), temporary files next to the archives."""
         staging = [n for n in os.listdir(self.rels) if n.startswith(".relc-")]
+        if os.path.lexists(os.path.join(self.root, JOURNAL)):
+            staging.append(JOURNAL)
         temps = [n for n in os.listdir(self.archive_dir) if ".relc-tmp-" in n]
         return staging, temps
 
@@ -584,7 +593,9 @@ def trial_line(t):
             "%-16s  %s") % (
         t.i, t.cmd, t.kind, t.band, t.at * 1000, t.duration * 1000,
         "(done)" if t.finished else "      ", t.outcome, t.archive,
-        "%d staging, %d tmp" % (len(t.staging), len(t.temps))
+        "%d staging, %d tmp" % (len([n for n in t.staging
+                                     if n != JOURNAL]), len(t.temps))
+        + (" + journal" if JOURNAL in t.staging else "")
         if t.staging or t.temps else "none", t.rerun)
 
 
