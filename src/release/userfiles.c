@@ -608,6 +608,8 @@ template(struct uf *u, struct relc_plan_file *f)
 	relc_strbuf_reset(&f->data);
 	r = relc_template_render_text(&f->data, text.buf, text.len, vars, n,
 				      f->src, u->err);
+	if (r)
+		u->err->kind = RELC_ECONFIG; /* the project's file, not a usage */
 out:
 	relc_strbuf_release(&text);
 	return r;
