@@ -12,7 +12,6 @@
 #include "relc/compat.h"
 #include "relc/config.h"
 
-#include <ctype.h>
 #include <yaml.h>
 
 #include "relc/error.h"
@@ -866,10 +865,10 @@ get_word(struct ctx *c, const yaml_node_t *v, const char *key, const char **out)
 static int
 is_var_name(const char *s)
 {
-	if (!(isalpha((unsigned char)*s) || *s == '_'))
+	if (!(relc_isalpha((unsigned char)*s) || *s == '_'))
 		return 0;
 	for (s++; *s; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '_'))
+		if (!(relc_isalnum((unsigned char)*s) || *s == '_'))
 			return 0;
 	return 1;
 }
@@ -881,7 +880,7 @@ is_command_name(const char *s)
 	if (!*s || *s == '-')
 		return 0;
 	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-'))
+		if (!(relc_isalnum((unsigned char)*s) || *s == '_' || *s == '-'))
 			return 0;
 	return 1;
 }
