@@ -159,6 +159,12 @@ test_binaries(void **state)
 	assert_memory_equal(t->u.bits.data, "\xff\xff\x02\x01\x3f\xf8", 6);
 	t = test_parse1("<<<<\"ab\">>/binary, \"c\">>.");
 	assert_memory_equal(t->u.bits.data, "abc", 3);
+	/* an empty string is no segment at all, as in Erlang */
+	t = test_parse1("<<\"\">>.");
+	assert_int_equal(t->u.bits.nbits, 0);
+	t = test_parse1("<<\"a\", \"\"/utf8, <<\"\">>/binary, \"b\">>.");
+	assert_int_equal(t->u.bits.nbits, 16);
+	assert_memory_equal(t->u.bits.data, "ab", 2);
 	t = test_parse1("<<16#123456789ABCDEF0123:80>>.");
 	assert_int_equal(t->u.bits.nbits, 80);
 	assert_memory_equal(t->u.bits.data,
