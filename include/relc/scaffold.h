@@ -34,10 +34,10 @@ struct relc_scaffold {
 	int umbrella;
 	const char *release; /* the release's name */
 	/*
-	 * The release's version: NULL when unknown.  When the release is
-	 * named like one of its applications, the config leaves it to that
-	 * application's vsn (commented out); otherwise it is written, and
-	 * "0.1.0" when unknown.
+	 * The release's version.  When the release is named like one of its
+	 * applications, the config leaves it to that application's vsn (and
+	 * shows it commented out): NULL when that is not known yet.
+	 * Otherwise it is written: the one the project gives, else "0.1.0".
 	 */
 	const char *vsn;
 	const char **apps; /* the applications, the top-level one first */

@@ -27,6 +27,8 @@ static const char name_rule[] =
 
 /* ---- reading the project -------------------------------------------- */
 
+static int release_is_an_app(const struct relc_scaffold *s);
+
 struct detect {
 	struct relc_scaffold *s;
 	const char *dir;
@@ -483,6 +485,8 @@ relc_scaffold_detect(struct relc_scaffold *s, const char *dir,
 	}
 	if (!s->release)
 		s->release = name_from_dir(&d);
+	if (!s->vsn && !release_is_an_app(s))
+		s->vsn = DEFAULT_VSN;
 	return 0;
 }
 

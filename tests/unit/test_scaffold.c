@@ -166,7 +166,7 @@ test_rebar3_umbrella(void **state)
 	write_app(sub.buf, "apps/web/src/web.app.src", "web", "\"0.1.0\"");
 	detect_ok(&s, sub.buf, NULL);
 	assert_string_equal(s.release, "my_shop");
-	assert_null(s.vsn);
+	assert_string_equal(s.vsn, "0.1.0");
 	relc_scaffold_release(&s);
 
 	/* a top-level application too: the release is named after it */
