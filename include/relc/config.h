@@ -49,8 +49,45 @@ enum relc_setting_id {
 	RELC_S_LIB_DIRS,
 	RELC_S_ELIXIR_ROOT,
 	RELC_S_FOLLOW_EXTERNAL_LINKS,
+	RELC_S_VM_ARGS,
+	RELC_S_SYS_CONFIG,
+	RELC_S_ENV_FILE,
+	RELC_S_COOKIE,
+	RELC_S_COOKIE_FILE,
+	RELC_S_HOOKS,
+	RELC_S_COMMANDS,
+	RELC_S_OVERLAY_VARS,
+	RELC_S_OVERLAYS,
 	RELC_S__COUNT
 };
+
+/* One entry of a mapping setting (hooks, commands, overlay_vars). */
+struct relc_kv {
+	const char *key, *value;
+	unsigned line, col; /* of the key */
+};
+
+enum relc_overlay_kind {
+	RELC_OVERLAY_MKDIR,
+	RELC_OVERLAY_COPY,
+	RELC_OVERLAY_LINK,
+	RELC_OVERLAY_TEMPLATE
+};
+
+/* One entry of `overlays`. */
+struct relc_overlay {
+	enum relc_overlay_kind kind;
+	const char *from; /* NULL for mkdir; a link's target for link */
+	const char *to;	  /* relative to the release root */
+	unsigned line, col;
+};
+
+/* The hooks, in the order they run in a release's life. */
+extern const char *const relc_hook_names[];
+extern const size_t relc_nhook_names;
+/* The commands of bin/NAME that a `commands:` entry cannot replace. */
+extern const char *const relc_builtin_commands[];
+extern const size_t relc_nbuiltin_commands;
 
 struct relc_settings {
 	unsigned set; /* bit (1 << id) for each setting given */
@@ -69,6 +106,19 @@ struct relc_settings {
 	size_t nlib_dirs;
 	const char *elixir_root;
 	int follow_external_links; /* priv/ links may leave the application */
+	const char *vm_args;	   /* templates of vm.args and sys.config */
+	const char *sys_config;
+	const char *env_file;	 /* -> releases/VSN/env.sh */
+	const char *cookie;	 /* baked into releases/COOKIE */
+	const char *cookie_file; /* read by bin/NAME at run time */
+	const struct relc_kv *hooks; /* hook name -> file or directory */
+	size_t nhooks;
+	const struct relc_kv *commands; /* command name -> script */
+	size_t ncommands;
+	const struct relc_kv *overlay_vars;
+	size_t noverlay_vars;
+	const struct relc_overlay *overlays;
+	size_t noverlays;
 };
 
 struct relc_release_config {

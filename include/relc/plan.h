@@ -50,10 +50,23 @@ struct relc_plan_app {
 	char fingerprint[33]; /* of its inputs (stamp.c fills it in) */
 };
 
+/* What a listed path of the release is made of. */
+enum relc_plan_kind {
+	RELC_PLAN_DATA, /* a file of the bytes in `data` (rendered lazily;
+			   from the template `src` when it is set) */
+	RELC_PLAN_FILE, /* a copy of the file `src` */
+	RELC_PLAN_DIR,	/* a directory */
+	RELC_PLAN_SYMLINK /* a symbolic link to `src` (its text) */
+};
+
 struct relc_plan_file {
 	const char *path; /* relative to the release root */
 	struct relc_strbuf data;
 	mode_t mode;
+	enum relc_plan_kind kind;
+	const char *src;    /* FILE, SYMLINK, DATA from a template */
+	unsigned line, col; /* of the config entry it comes from; 0 for
+			       relc's own files */
 };
 
 struct relc_plan {
@@ -76,7 +89,10 @@ struct relc_plan {
 	size_t napps;
 	struct relc_plan_file *files; /* generated, sorted by path; their
 					 contents once rendered */
-	size_t nfiles;
+	size_t nfiles, afiles;
+	const char *config;	    /* the config's path, for messages */
+	const char *vm_args_src;    /* the templates of vm.args and */
+	const char *sys_config_src; /* sys.config; NULL: relc's own */
 	struct relc_strbuf inputs;	    /* what the contents depend on */
 	struct relc_archive_alias *aliases; /* archive entries that are
 					     other files renamed */
@@ -116,6 +132,14 @@ void relc_plan_release(struct relc_plan *plan);
 void relc_plan_add_file(struct relc_plan *plan, struct relc_arena *arena,
 			const char *path, struct relc_strbuf *data,
 			mode_t mode);
+/*
+ * Add an entry of another kind (userfiles.c): `src` (copied into the
+ * arena) as enum relc_plan_kind says; line/col of its config entry.
+ */
+struct relc_plan_file *relc_plan_add(struct relc_plan *plan,
+				     struct relc_arena *arena,
+				     enum relc_plan_kind kind, const char *path,
+				     const char *src, mode_t mode);
 
 /* The generated file at `path`, or NULL. */
 const struct relc_plan_file *relc_plan_file(const struct relc_plan *plan,

@@ -24,6 +24,14 @@ struct relc_strbuf;
 int relc_relfiles_list(struct relc_plan *plan, struct relc_arena *arena,
 		       struct relc_error *err);
 
+/*
+ * Render relc's template `name` (or the project's rel/templates/NAME) for
+ * this release into out.
+ */
+int relc_relfiles_template(struct relc_strbuf *out, struct relc_plan *plan,
+			   const struct relc_plan_in *in, const char *name,
+			   struct relc_error *err);
+
 /* Make the contents of the files relc_relfiles_list listed. */
 int relc_relfiles_render(struct relc_plan *plan, const struct relc_plan_in *in,
 			 struct relc_arena *arena, struct relc_error *err);

@@ -36,6 +36,15 @@ int relc_template_render(struct relc_strbuf *out, const char *src, size_t len,
 			 const struct relc_tvar *vars, size_t nvars,
 			 const char *name, struct relc_error *err);
 
+/*
+ * The same for a text that is no shell script (a template overlay):
+ * {{name}} inserts the value as it is.
+ */
+int relc_template_render_text(struct relc_strbuf *out, const char *src,
+			      size_t len, const struct relc_tvar *vars,
+			      size_t nvars, const char *name,
+			      struct relc_error *err);
+
 /* Append s single-quoted for a POSIX shell. */
 void relc_shell_quote(struct relc_strbuf *out, const char *s);
 

@@ -1301,7 +1301,7 @@ parse_binary(struct parser *p, const struct relc_term **out, unsigned line,
 		uint32_t *cps = NULL;
 		size_t ncps = 0, i;
 		struct segspec spec;
-		int neg = 0, is_string = 0;
+		int neg = 0, str = 0;
 
 		if (is_punct(p, '-') || is_punct(p, '+')) {
 			neg = is_punct(p, '-');
@@ -1309,9 +1309,8 @@ parse_binary(struct parser *p, const struct relc_term **out, unsigned line,
 				goto out;
 		}
 		if (p->tok.type == TOK_STRING && !neg) {
-			/* "abc" stands for $a, $b, $c with the same spec
-			   ("" for nothing). */
-			is_string = 1;
+			/* "abc" stands for $a, $b, $c with the same spec. */
+			str = 1;
 			cps = p->tok.cps;
 			ncps = p->tok.ncps;
 			p->tok.cps = NULL;
@@ -1347,7 +1346,7 @@ parse_binary(struct parser *p, const struct relc_term **out, unsigned line,
 			free(cps);
 			goto out;
 		}
-		if (is_string) {
+		if (str) {
 			for (i = 0; i < ncps; i++) {
 				struct relc_term c = {.type = RELC_T_INT};
 

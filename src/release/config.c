@@ -460,7 +460,37 @@ enum setting_type {
 	SETTING_PATHS, /* a const char ** at value, its size_t count at extra */
 	SETTING_ERTS,  /* true, false or a path: an int at value, the path (or
 			* NULL) as a const char * at extra */
+	SETTING_WORD,  /* a string without blanks or control characters (a
+			* cookie): a const char * at value */
+	SETTING_MAP,   /* a mapping of names to strings: a const struct
+			* relc_kv * at value, its size_t count at extra; `map`
+			* says which names */
+	SETTING_OVERLAYS /* a list of overlays: a const struct relc_overlay *
+			  * at value, its size_t count at extra */
 };
+
+/* The names a SETTING_MAP allows. */
+enum map_keys {
+	MAP_HOOKS,    /* relc_hook_names */
+	MAP_COMMANDS, /* command names, none of relc_builtin_commands */
+	MAP_VARS      /* template variable names */
+};
+
+const char *const relc_hook_names[] = {
+    "pre_configure", "post_configure", "pre_start",   "post_start",
+    "pre_stop",	     "post_stop",      "pre_upgrade", "post_upgrade",
+};
+const size_t relc_nhook_names = RELC_ARRAY_SIZE(relc_hook_names);
+
+const char *const relc_builtin_commands[] = {
+    "foreground",     "console", "start",	   "daemon",
+    "stop",	      "restart", "reboot",	   "pid",
+    "ping",	      "remote_console", "remote",  "attach",
+    "rpc",	      "eval",	 "version",	   "describe",
+    "help",	      "upgrade", "downgrade",	   "releases",
+    "unpack",	      "install", "unpack_release", "install_release",
+};
+const size_t relc_nbuiltin_commands = RELC_ARRAY_SIZE(relc_builtin_commands);
 
 /*
  * The settings a release or an environment may give, indexed by
@@ -472,7 +502,8 @@ struct setting {
 	enum setting_type type;
 	size_t value; /* offsetof the value (see enum setting_type) */
 	size_t extra; /* offsetof the second field, if the type has one */
-	int def;      /* the default of SETTING_BOOL and SETTING_ERTS */
+	int def;      /* the default of SETTING_BOOL and SETTING_ERTS; the
+		       * enum map_keys of SETTING_MAP */
 	const char *doc;
 };
 
@@ -503,6 +534,35 @@ static const struct setting setting_table[RELC_S__COUNT] = {
 				      "follow symbolic links in priv/ that "
 				      "lead out of the application; without "
 				      "it such a link is an error"},
+    [RELC_S_VM_ARGS] = {"vm_args", SETTING_PATH, AT(vm_args), 0, 0,
+			"the template of releases/VSN/vm.args (${VAR} "
+			"replaced when the release starts)"},
+    [RELC_S_SYS_CONFIG] = {"sys_config", SETTING_PATH, AT(sys_config), 0, 0,
+			   "the template of releases/VSN/sys.config (${VAR} "
+			   "replaced when the release starts)"},
+    [RELC_S_ENV_FILE] = {"env_file", SETTING_PATH, AT(env_file), 0, 0,
+			 "a shell file bin/NAME sources first (default "
+			 "rel/env.sh when it exists)"},
+    [RELC_S_COOKIE] = {"cookie", SETTING_WORD, AT(cookie), 0, 0,
+		       "a cookie baked into releases/COOKIE (and so into "
+		       "the archive)"},
+    [RELC_S_COOKIE_FILE] = {"cookie_file", SETTING_PATH, AT(cookie_file), 0,
+			    0,
+			    "a file bin/NAME reads the cookie from at run "
+			    "time (relative: to the release root)"},
+    [RELC_S_HOOKS] = {"hooks", SETTING_MAP, AT(hooks), AT(nhooks), MAP_HOOKS,
+		      "scripts (or directories of them) run around "
+		      "configure, start, stop and upgrade"},
+    [RELC_S_COMMANDS] = {"commands", SETTING_MAP, AT(commands),
+			 AT(ncommands), MAP_COMMANDS,
+			 "custom commands of bin/NAME: name to script"},
+    [RELC_S_OVERLAY_VARS] = {"overlay_vars", SETTING_MAP, AT(overlay_vars),
+			     AT(noverlay_vars), MAP_VARS,
+			     "variables of template overlays"},
+    [RELC_S_OVERLAYS] = {"overlays", SETTING_OVERLAYS, AT(overlays),
+			 AT(noverlays), 0,
+			 "files and directories added to the release: "
+			 "mkdir, copy, link, template"},
 };
 
 #undef AT
@@ -582,6 +642,17 @@ field_sizes(const struct setting *d, size_t *value, size_t *extra)
 		*value = sizeof(int);
 		*extra = sizeof(const char *);
 		break;
+	case SETTING_WORD:
+		*value = sizeof(const char *);
+		break;
+	case SETTING_MAP:
+		*value = sizeof(const struct relc_kv *);
+		*extra = sizeof(size_t);
+		break;
+	case SETTING_OVERLAYS:
+		*value = sizeof(const struct relc_overlay *);
+		*extra = sizeof(size_t);
+		break;
 	}
 }
 
@@ -646,6 +717,57 @@ describe_bool(struct relc_strbuf *out, int b)
 	relc_strbuf_addstr(out, b ? "true" : "false");
 }
 
+static const char *const overlay_kinds[] = {
+    [RELC_OVERLAY_MKDIR] = "mkdir",
+    [RELC_OVERLAY_COPY] = "copy",
+    [RELC_OVERLAY_LINK] = "link",
+    [RELC_OVERLAY_TEMPLATE] = "template",
+};
+
+/* {"key":"value",...} */
+static void
+describe_map(struct relc_strbuf *out, const struct relc_settings *s,
+	     const struct setting *d)
+{
+	const struct relc_kv *kv;
+	size_t j, n;
+
+	get_field(&kv, s, d->value, sizeof(kv));
+	get_field(&n, s, d->extra, sizeof(n));
+	relc_strbuf_addch(out, '{');
+	for (j = 0; j < n; j++) {
+		if (j)
+			relc_strbuf_addch(out, ',');
+		describe_str(out, kv[j].key);
+		relc_strbuf_addch(out, ':');
+		describe_str(out, kv[j].value);
+	}
+	relc_strbuf_addch(out, '}');
+}
+
+/* [kind("from","to"),...], from empty for mkdir */
+static void
+describe_overlays(struct relc_strbuf *out, const struct relc_settings *s,
+		  const struct setting *d)
+{
+	const struct relc_overlay *o;
+	size_t j, n;
+
+	get_field(&o, s, d->value, sizeof(o));
+	get_field(&n, s, d->extra, sizeof(n));
+	relc_strbuf_addch(out, '[');
+	for (j = 0; j < n; j++) {
+		if (j)
+			relc_strbuf_addch(out, ',');
+		relc_strbuf_addf(out, "%s(", overlay_kinds[o[j].kind]);
+		describe_str(out, o[j].from ? o[j].from : "");
+		relc_strbuf_addch(out, ',');
+		describe_str(out, o[j].to);
+		relc_strbuf_addch(out, ')');
+	}
+	relc_strbuf_addch(out, ']');
+}
+
 void
 relc_settings_describe(struct relc_strbuf *out, const struct relc_settings *s)
 {
@@ -668,9 +790,16 @@ relc_settings_describe(struct relc_strbuf *out, const struct relc_settings *s)
 			describe_bool(out, get_int(s, d->value));
 			break;
 		case SETTING_PATH:
+		case SETTING_WORD:
 			str = get_str(s, d->value);
 			if (str)
 				describe_str(out, str);
+			break;
+		case SETTING_MAP:
+			describe_map(out, s, d);
+			break;
+		case SETTING_OVERLAYS:
+			describe_overlays(out, s, d);
 			break;
 		case SETTING_PATHS:
 			get_field(&list, s, d->value, sizeof(list));
@@ -709,6 +838,232 @@ fill_keys(struct ctx *c)
 	for (i = 0; i < RELC_S__COUNT; i++)
 		c->setting_keys[i] = c->release_keys[own + i] =
 		    setting_table[i].key;
+}
+
+/* A cookie: an atom's text, without blanks (bin/NAME reads it as a word). */
+static int
+get_word(struct ctx *c, const yaml_node_t *v, const char *key, const char **out)
+{
+	const char *p;
+
+	if (get_string(c, v, key, out))
+		return -1;
+	if (!**out)
+		return node_error(c, v, "'%s' must not be empty", key);
+	if (strlen(*out) > 255)
+		return node_error(c, v, "'%s' is longer than 255 bytes", key);
+	for (p = *out; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return node_error(c, v,
+					  "'%s' must not contain blanks or "
+					  "control characters",
+					  key);
+	return 0;
+}
+
+/* [A-Za-z_][A-Za-z0-9_]*: a template variable. */
+static int
+is_var_name(const char *s)
+{
+	if (!(relc_isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (s++; *s; s++)
+		if (!(relc_isalnum((unsigned char)*s) || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* A custom command: letters, digits, '_' and '-', not starting with '-'. */
+static int
+is_command_name(const char *s)
+{
+	if (!*s || *s == '-')
+		return 0;
+	for (; *s; s++)
+		if (!(relc_isalnum((unsigned char)*s) || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+struct map_parse {
+	const struct setting *d;
+	struct relc_kv *v;
+	size_t n;
+};
+
+static int
+map_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
+	 void *data)
+{
+	struct map_parse *m = data;
+	struct relc_kv *kv = &m->v[m->n];
+	const char *key = scalar(k);
+	size_t i;
+
+	(void)idx;
+	if (check_name(c, k, "a name"))
+		return -1;
+	switch (m->d->def) {
+	case MAP_COMMANDS:
+		if (!is_command_name(key))
+			return node_error(c, k,
+					  "'%s' cannot be a command name: use "
+					  "letters, digits, '_' and '-'",
+					  key);
+		for (i = 0; i < relc_nbuiltin_commands; i++)
+			if (!strcmp(key, relc_builtin_commands[i]))
+				return node_error(
+				    c, k,
+				    "'%s' is a command of bin/NAME itself: "
+				    "give the custom command another name",
+				    key);
+		break;
+	case MAP_VARS:
+		if (!is_var_name(key))
+			return node_error(c, k,
+					  "'%s' cannot be a variable name: use "
+					  "letters, digits and '_'",
+					  key);
+		if (!strcmp(key, "release_name") ||
+		    !strcmp(key, "release_version") ||
+		    !strcmp(key, "erts_vsn"))
+			return node_error(c, k,
+					  "'%s' is set by relc: give the "
+					  "variable another name",
+					  key);
+		break;
+	default:
+		break; /* hooks: walk_mapping checked the names */
+	}
+	kv->key = relc_arena_strdup(c->arena, key);
+	kv->line = line_of(k);
+	kv->col = col_of(k);
+	if (m->d->def == MAP_VARS) {
+		if (v->type != YAML_SCALAR_NODE)
+			return node_error(c, v, "'%s' must be a string", key);
+		kv->value = relc_arena_strdup(c->arena, scalar(v));
+	} else if (get_path(c, v, key, &kv->value)) {
+		return -1;
+	}
+	m->n++;
+	return 0;
+}
+
+static int
+parse_map(struct ctx *c, const struct setting *d, const yaml_node_t *v,
+	  struct relc_settings *s)
+{
+	struct map_parse m;
+	size_t n;
+
+	if (v->type != YAML_MAPPING_NODE)
+		return node_error(c, v, "'%s' must be a mapping", d->key);
+	n = (size_t)(v->data.mapping.pairs.top - v->data.mapping.pairs.start);
+	m.d = d;
+	m.n = 0;
+	m.v = relc_arena_array(c->arena, n, sizeof(*m.v));
+	if (d->def == MAP_HOOKS ? walk_mapping(c, v, "hook", relc_hook_names,
+					       relc_nhook_names, map_pair, &m)
+				: walk_mapping(c, v, d->key, NULL, 0, map_pair,
+					       &m))
+		return -1;
+	set_field(s, d->value, &m.v, sizeof(m.v));
+	set_field(s, d->extra, &m.n, sizeof(m.n));
+	return 0;
+}
+
+static const char *const from_to_keys[] = {"from", "to"};
+
+static int
+from_to_pair(struct ctx *c, size_t idx, const yaml_node_t *k,
+	     const yaml_node_t *v, void *data)
+{
+	struct relc_overlay *o = data;
+
+	return get_path(c, v, scalar(k), idx ? &o->to : &o->from);
+}
+
+/* A destination in the release: relative, without "." or ".." parts. */
+static int
+check_dest(struct ctx *c, const yaml_node_t *v, const char *to)
+{
+	if (!relc_path_relative_ok(to))
+		return node_error(c, v,
+				  "overlay destination '%s' must be a "
+				  "relative path inside the release, "
+				  "without '.' or '..'",
+				  to);
+	return 0;
+}
+
+static int
+parse_overlay(struct ctx *c, const yaml_node_t *e, struct relc_overlay *o)
+{
+	const yaml_node_t *k, *v;
+	size_t i;
+
+	if (e->type != YAML_MAPPING_NODE ||
+	    e->data.mapping.pairs.top - e->data.mapping.pairs.start != 1)
+		return node_error(c, e,
+				  "an overlay must be one of 'mkdir: PATH', "
+				  "'copy: {from, to}', 'link: {from, to}', "
+				  "'template: {from, to}'");
+	k = yaml_document_get_node(c->doc, e->data.mapping.pairs.start->key);
+	v = yaml_document_get_node(c->doc, e->data.mapping.pairs.start->value);
+	if (!k || !v || k->type != YAML_SCALAR_NODE)
+		return node_error(c, e, "an overlay must be 'KIND: ...'");
+	for (i = 0; i < RELC_ARRAY_SIZE(overlay_kinds); i++)
+		if (!strcmp(scalar(k), overlay_kinds[i]))
+			break;
+	if (i == RELC_ARRAY_SIZE(overlay_kinds))
+		return unknown(c, k, "overlay", scalar(k), overlay_kinds,
+			       RELC_ARRAY_SIZE(overlay_kinds));
+	memset(o, 0, sizeof(*o));
+	o->kind = (enum relc_overlay_kind)i;
+	o->line = line_of(k);
+	o->col = col_of(k);
+	if (o->kind == RELC_OVERLAY_MKDIR) {
+		if (get_path(c, v, "mkdir", &o->to))
+			return -1;
+	} else {
+		if (v->type != YAML_MAPPING_NODE)
+			return node_error(c, v,
+					  "'%s' must be a mapping of from and "
+					  "to",
+					  scalar(k));
+		if (walk_mapping(c, v, "overlay key", from_to_keys,
+				 RELC_ARRAY_SIZE(from_to_keys), from_to_pair,
+				 o))
+			return -1;
+		if (!o->from || !o->to)
+			return node_error(c, v, "'%s' needs both from and to",
+					  scalar(k));
+	}
+	return check_dest(c, v, o->to);
+}
+
+static int
+parse_overlays(struct ctx *c, const struct setting *d, const yaml_node_t *v,
+	       struct relc_settings *s)
+{
+	const yaml_node_item_t *it;
+	struct relc_overlay *o;
+	size_t n, i;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return node_error(c, v, "'%s' must be a list", d->key);
+	n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+	o = relc_arena_array(c->arena, n, sizeof(*o));
+	for (it = v->data.sequence.items.start, i = 0;
+	     it < v->data.sequence.items.top; it++, i++) {
+		const yaml_node_t *e = yaml_document_get_node(c->doc, *it);
+
+		if (!e || parse_overlay(c, e, &o[i]))
+			return -1;
+	}
+	set_field(s, d->value, &o, sizeof(o));
+	set_field(s, d->extra, &n, sizeof(n));
+	return 0;
 }
 
 /* Parse one setting; `idx` is its relc_setting_id. */
@@ -765,6 +1120,19 @@ parse_setting(struct ctx *c, size_t idx, const yaml_node_t *v,
 		}
 		set_field(s, d->value, &b, sizeof(b));
 		set_field(s, d->extra, &path, sizeof(path));
+		break;
+	case SETTING_WORD:
+		if (get_word(c, v, d->key, &path))
+			return -1;
+		set_field(s, d->value, &path, sizeof(path));
+		break;
+	case SETTING_MAP:
+		if (parse_map(c, d, v, s))
+			return -1;
+		break;
+	case SETTING_OVERLAYS:
+		if (parse_overlays(c, d, v, s))
+			return -1;
 		break;
 	}
 	s->set |= 1u << idx;

@@ -824,6 +824,31 @@ out:
 	return r;
 }
 
+/* The file plan entry `f` copies, to `dst`. */
+static int
+copy_plan_file(const struct relc_plan_file *f, const char *dst,
+	       struct relc_error *err)
+{
+	struct stat st;
+	int in, out, r;
+
+	in = relc_fs_open_regular(AT_FDCWD, f->src, f->src, &st, err);
+	if (in < 0)
+		return -1;
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, f->mode);
+	if (out < 0) {
+		close(in);
+		return relc_error_errno(err, "cannot create '%s'", dst);
+	}
+	r = copy_fd(in, out, st.st_size, f->src, dst, err);
+	close(in);
+	if (!r && (fchmod(out, f->mode) < 0 || close(out) < 0))
+		return relc_error_errno(err, "cannot write '%s'", dst);
+	if (r)
+		close(out);
+	return r;
+}
+
 int
 relc_copy_files(const struct relc_plan *plan, const char *root,
 		struct relc_error *err)
@@ -839,9 +864,26 @@ relc_copy_files(const struct relc_plan *plan, const char *root,
 		relc_strbuf_addstr(&path, root);
 		relc_path_append(&path, f->path);
 		relc_path_dirname(&dir, path.buf);
-		r = relc_fs_mkdirs(dir.buf, 0755, err) ||
-		    relc_fs_write_new(path.buf, f->data.buf, f->data.len,
-				      f->mode, 0, err);
+		r = relc_fs_mkdirs(dir.buf, 0755, err);
+		if (r)
+			break;
+		switch (f->kind) {
+		case RELC_PLAN_DATA:
+			r = relc_fs_write_new(path.buf, f->data.buf,
+					      f->data.len, f->mode, 0, err);
+			break;
+		case RELC_PLAN_FILE:
+			r = copy_plan_file(f, path.buf, err);
+			break;
+		case RELC_PLAN_DIR:
+			r = relc_fs_mkdirs(path.buf, f->mode, err);
+			break;
+		case RELC_PLAN_SYMLINK:
+			if (symlink(f->src, path.buf) < 0)
+				r = relc_error_errno(err, "cannot create '%s'",
+						     path.buf);
+			break;
+		}
 	}
 	relc_strbuf_release(&path);
 	relc_strbuf_release(&dir);

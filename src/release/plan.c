@@ -14,33 +14,35 @@
 #include "relc/path.h"
 #include "relc/relfiles.h"
 #include "relc/resolve.h"
+#include "relc/userfiles.h"
 #include "relc/xalloc.h"
+
+struct relc_plan_file *
+relc_plan_add(struct relc_plan *plan, struct relc_arena *arena,
+	      enum relc_plan_kind kind, const char *path, const char *src,
+	      mode_t mode)
+{
+	struct relc_plan_file *f;
+
+	RELC_ALLOC_GROW(plan->files, plan->nfiles + 1, plan->afiles);
+	f = &plan->files[plan->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = relc_arena_strdup(arena, path);
+	f->mode = mode;
+	f->kind = kind;
+	f->src = src ? relc_arena_strdup(arena, src) : NULL;
+	return f;
+}
 
 void
 relc_plan_add_file(struct relc_plan *plan, struct relc_arena *arena,
 		   const char *path, struct relc_strbuf *data, mode_t mode)
 {
-	struct relc_plan_file *f;
-	size_t alloc = plan->nfiles; /* grown one by one: a dozen files */
+	struct relc_plan_file *f =
+	    relc_plan_add(plan, arena, RELC_PLAN_DATA, path, NULL, mode);
 
-	plan->files =
-	    relc_xrealloc(plan->files, relc_st_mult(alloc + 1, sizeof(*f)));
-	f = &plan->files[plan->nfiles++];
-	f->path = relc_arena_strdup(arena, path);
-	f->mode = mode;
 	f->data = *data;
 	relc_strbuf_init(data, 0);
-}
-
-const struct relc_plan_file *
-relc_plan_file(const struct relc_plan *plan, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < plan->nfiles; i++)
-		if (!strcmp(plan->files[i].path, path))
-			return &plan->files[i];
-	return NULL;
 }
 
 static int
@@ -48,6 +50,19 @@ cmp_files(const void *a, const void *b)
 {
 	return strcmp(((const struct relc_plan_file *)a)->path,
 		      ((const struct relc_plan_file *)b)->path);
+}
+
+/* (The list is sorted once relc_plan_make is done.) */
+const struct relc_plan_file *
+relc_plan_file(const struct relc_plan *plan, const char *path)
+{
+	struct relc_plan_file key;
+
+	memset(&key, 0, sizeof(key));
+	key.path = path;
+	return plan->nfiles ? bsearch(&key, plan->files, plan->nfiles,
+				      sizeof(*plan->files), cmp_files)
+			    : NULL;
 }
 
 /*
@@ -157,10 +172,14 @@ relc_plan_make(struct relc_plan *out, const struct relc_plan_in *in,
 		    link_text(&pa->link, in, app, arena, err))
 			goto out;
 	}
-	if (relc_relfiles_list(out, arena, err))
+	if (relc_relfiles_list(out, arena, err) ||
+	    relc_userfiles_list(out, in, arena, err))
 		goto out;
 	qsort(out->files, out->nfiles, sizeof(*out->files), cmp_files);
+	if (relc_userfiles_check(out, err))
+		goto out;
 	relc_relfiles_inputs(&out->inputs, in);
+	relc_userfiles_inputs(&out->inputs, out, in);
 
 	/* release_handler:unpack_release/1 looks for releases/NAME.rel */
 	out->naliases = 2;
@@ -224,13 +243,36 @@ relc_plan_describe(struct relc_strbuf *out, const struct relc_plan *plan)
 		    pa->strip, pa->link ? pa->link : "-",
 		    pa->how == RELC_PLAN_COPY ? pa->fingerprint : "-");
 	}
-	for (i = 0; i < plan->nfiles; i++)
-		relc_strbuf_addf(out, "file %s %o\n", plan->files[i].path,
-				 (unsigned)plan->files[i].mode);
+	for (i = 0; i < plan->nfiles; i++) {
+		const struct relc_plan_file *f = &plan->files[i];
+
+		relc_strbuf_addf(out, "file %s %o %d %s\n", f->path,
+				 (unsigned)f->mode, (int)f->kind,
+				 f->src ? f->src : "-");
+	}
 	relc_strbuf_add(out, plan->inputs.buf, plan->inputs.len);
 	for (i = 0; i < plan->naliases; i++)
 		relc_strbuf_addf(out, "alias %s %s\n", plan->aliases[i].path,
 				 plan->aliases[i].source);
+}
+
+/* Is a directory above `path` an entry of the plan (walked whole)? */
+static int
+in_listed_dir(const struct relc_plan *plan, const char *path,
+	      struct relc_strbuf *sb)
+{
+	const char *slash;
+
+	for (slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+		const struct relc_plan_file *f;
+
+		relc_strbuf_reset(sb);
+		relc_strbuf_add(sb, path, (size_t)(slash - path));
+		f = relc_plan_file(plan, sb->buf);
+		if (f && f->kind == RELC_PLAN_DIR)
+			return 1;
+	}
+	return 0;
 }
 
 void
@@ -251,12 +293,13 @@ relc_plan_archive_roots(const struct relc_plan *plan, const char ***paths,
 		relc_strbuf_addf(&sb, "lib/%s", plan->apps[i].dirname);
 		v[k++] = relc_arena_strdup(arena, sb.buf);
 	}
-	/* generated files, but those inside the trees above */
+	/* the other files, but those inside the trees above */
 	for (i = 0; i < plan->nfiles; i++) {
 		const char *p = plan->files[i].path;
 
-		if (plan->erts_dirname &&
-		    relc_path_is_within(p, plan->erts_dirname))
+		if ((plan->erts_dirname &&
+		     relc_path_is_within(p, plan->erts_dirname)) ||
+		    in_listed_dir(plan, p, &sb))
 			continue;
 		v[k++] = p;
 	}

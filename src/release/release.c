@@ -102,6 +102,11 @@ stage_config(struct build *b)
 				 b->rel->name, b->err) ||
 	    relc_fs_abspath_nofollow(&b->out_abs, b->out_dir.buf, b->err))
 		return -1;
+	if (b->settings.cookie)
+		warn(b, "the release carries the cookie given in the config "
+			"(releases/COOKIE): whoever has a copy or an archive "
+			"of it can connect to its nodes; cookie_file: or "
+			"RELEASE_COOKIE keep it out of the release");
 	return 0;
 }
 

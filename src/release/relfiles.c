@@ -25,8 +25,8 @@
 #include "relc/strbuf.h"
 #include "relc/template.h"
 #include "relc/term.h"
+#include "relc/userfiles.h"
 
-#define MAX_SYS_CONFIG ((size_t)16 << 20)
 #define MAX_TEXT_FILE ((size_t)1 << 20)
 
 struct gen {
@@ -118,6 +118,7 @@ render(struct gen *g, struct relc_strbuf *out, const char *name)
 	}
 	otp_app_list(g, &otp_apps);
 	{
+		const char *cookie_file = g->in->settings->cookie_file;
 		const struct relc_tvar vars[] = {
 		    {"release_name", g->plan->name},
 		    {"release_vsn", g->plan->vsn},
@@ -125,6 +126,7 @@ render(struct gen *g, struct relc_strbuf *out, const char *name)
 		    {"include_erts", g->plan->erts_src ? "true" : "false"},
 		    {"otp_apps", otp_apps.buf},
 		    {"relc_version", g->in->relc_version},
+		    {"cookie_file", cookie_file ? cookie_file : ""},
 		};
 
 		relc_strbuf_reset(out);
@@ -221,56 +223,6 @@ boot_files(struct gen *g)
 }
 
 /*
- * The project's config/sys.config, checked to be one list, or "[]."; and
- * its config/vm.args, or the default one.
- */
-static int
-config_files(struct gen *g)
-{
-	struct relc_strbuf path = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT;
-	const struct relc_term **terms;
-	size_t n;
-	int r = -1, got;
-
-	project_path(g, &path, "config/sys.config");
-	got = relc_fs_read_file(&data, path.buf, MAX_SYS_CONFIG, 1, g->err);
-	if (got < 0)
-		goto out;
-	if (got == 0) {
-		if (relc_term_parse(&terms, &n, data.buf, data.len, 0, g->arena,
-				    g->err)) {
-			relc_error_set_path(g->err, path.buf);
-			goto out;
-		}
-		if (n != 1 || !relc_term_is_list(terms[0])) {
-			relc_error_at(g->err, RELC_ECONFIG, path.buf,
-				      n ? terms[n > 1]->line : 0,
-				      n ? terms[n > 1]->col : 0,
-				      "sys.config must hold one term: a list "
-				      "of {Application, [{Key, Value}]}");
-			goto out;
-		}
-	} else {
-		relc_strbuf_reset(&data);
-		relc_strbuf_addstr(&data, "[].\n");
-	}
-	add(g, g->reldir.buf, "sys.config", &data, 0644);
-
-	project_path(g, &path, "config/vm.args");
-	got = relc_fs_read_file(&data, path.buf, MAX_TEXT_FILE, 1, g->err);
-	if (got < 0)
-		goto out;
-	if (got == 1 && render(g, &data, "vm.args"))
-		goto out;
-	add(g, g->reldir.buf, "vm.args", &data, 0644);
-	r = 0;
-out:
-	relc_strbuf_release(&path);
-	relc_strbuf_release(&data);
-	return r;
-}
-
-/*
  * releases/RELEASES, as release_handler reads it, with lib paths relative
  * to the release root (the node runs there).  Only a release that carries
  * its own ERTS and OTP applications can be upgraded, so only it has one.
@@ -312,9 +264,9 @@ relc_relfiles_list(struct relc_plan *plan, struct relc_arena *arena,
 	struct relc_strbuf dir = RELC_STRBUF_INIT, path = RELC_STRBUF_INIT,
 			   empty = RELC_STRBUF_INIT;
 	static const char *const in_reldir[] = {
-	    "%s.rel",		"start.script",	      "start.boot",
-	    "start_clean.boot", "no_dot_erlang.boot", "sys.config",
-	    "vm.args",
+	    "%s.rel",	     "start.script",	     "start.boot",
+	    "start_clean.boot", "no_dot_erlang.boot", "libexec/release_ctl",
+	    "libexec/release_remote_ctl",
 	};
 	size_t i;
 	int r = -1;
@@ -329,7 +281,8 @@ relc_relfiles_list(struct relc_plan *plan, struct relc_arena *arena,
 			relc_strbuf_addf(&path, "%s.rel", plan->name);
 		else
 			relc_strbuf_addstr(&path, in_reldir[i]);
-		relc_plan_add_file(plan, arena, path.buf, &empty, 0644);
+		relc_plan_add_file(plan, arena, path.buf, &empty,
+				   strchr(in_reldir[i], '/') ? 0755 : 0644);
 	}
 	relc_plan_add_file(plan, arena, "releases/start_erl.data", &empty,
 			   0644);
@@ -371,8 +324,11 @@ void
 relc_relfiles_inputs(struct relc_strbuf *out, const struct relc_plan_in *in)
 {
 	static const char *const project_files[] = {
-	    "config/sys.config", "config/vm.args",	  "rel/templates/bin",
-	    "rel/templates/erl", "rel/templates/vm.args",
+	    "rel/templates/bin",
+	    "rel/templates/erl",
+	    "rel/templates/vm.args",
+	    "rel/templates/release_ctl",
+	    "rel/templates/release_remote_ctl",
 	};
 	struct relc_strbuf path = RELC_STRBUF_INIT;
 	size_t i, k;
@@ -420,7 +376,7 @@ relc_relfiles_render(struct relc_plan *plan, const struct relc_plan_in *in,
 	relc_script_format(&data, relc_relspec_term(in->spec, arena));
 	relc_strbuf_addf(&name, "%s.rel", plan->name);
 	add(&g, g.reldir.buf, name.buf, &data, 0644);
-	if (boot_files(&g) || config_files(&g))
+	if (boot_files(&g) || relc_userfiles_render(plan, in, arena, err))
 		goto out;
 	relc_strbuf_reset(&data);
 	relc_strbuf_addf(&data, "%s %s", plan->erts_vsn, plan->vsn);
@@ -436,10 +392,33 @@ relc_relfiles_render(struct relc_plan *plan, const struct relc_plan_in *in,
 	if (render(&g, &data, "bin"))
 		goto out;
 	add(&g, "bin", plan->name, &data, 0755);
+	relc_strbuf_reset(&name);
+	relc_strbuf_addf(&name, "%s/libexec", g.reldir.buf);
+	if (render(&g, &data, "release_ctl"))
+		goto out;
+	add(&g, name.buf, "release_ctl", &data, 0755);
+	if (render(&g, &data, "release_remote_ctl"))
+		goto out;
+	add(&g, name.buf, "release_remote_ctl", &data, 0755);
 	r = 0;
 out:
 	relc_strbuf_release(&g.reldir);
 	relc_strbuf_release(&data);
 	relc_strbuf_release(&name);
 	return r;
+}
+
+int
+relc_relfiles_template(struct relc_strbuf *out, struct relc_plan *plan,
+		       const struct relc_plan_in *in, const char *name,
+		       struct relc_error *err)
+{
+	struct gen g;
+
+	g.plan = plan;
+	g.in = in;
+	g.arena = NULL;
+	g.err = err;
+	relc_strbuf_init(&g.reldir, 0);
+	return render(&g, out, name);
 }

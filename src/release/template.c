@@ -37,10 +37,10 @@ is_name_char(char c)
 	return relc_isalnum((unsigned char)c) || c == '_';
 }
 
-int
-relc_template_render(struct relc_strbuf *out, const char *src, size_t len,
-		     const struct relc_tvar *vars, size_t nvars,
-		     const char *name, struct relc_error *err)
+static int
+render(struct relc_strbuf *out, const char *src, size_t len,
+       const struct relc_tvar *vars, size_t nvars, const char *name,
+       int quote, struct relc_error *err)
 {
 	unsigned long line = 1, col = 1;
 	size_t i = 0;
@@ -86,7 +86,7 @@ relc_template_render(struct relc_strbuf *out, const char *src, size_t len,
 			return relc_error_at(err, RELC_EUSAGE, name, line, col,
 					     "unknown template variable '%.*s'",
 					     (int)(end - start), src + start);
-		if (raw)
+		if (raw || !quote)
 			relc_strbuf_addstr(out, vars[k].value);
 		else
 			relc_shell_quote(out, vars[k].value);
@@ -94,4 +94,21 @@ relc_template_render(struct relc_strbuf *out, const char *src, size_t len,
 		i = end + 2;
 	}
 	return 0;
+}
+
+int
+relc_template_render(struct relc_strbuf *out, const char *src, size_t len,
+		     const struct relc_tvar *vars, size_t nvars,
+		     const char *name, struct relc_error *err)
+{
+	return render(out, src, len, vars, nvars, name, 1, err);
+}
+
+int
+relc_template_render_text(struct relc_strbuf *out, const char *src,
+			  size_t len, const struct relc_tvar *vars,
+			  size_t nvars, const char *name,
+			  struct relc_error *err)
+{
+	return render(out, src, len, vars, nvars, name, 0, err);
 }

@@ -228,7 +228,16 @@ test_every_setting_everywhere(void **state)
 				       "    output_dir: out\n"
 				       "    lib_dirs: [a]\n"
 				       "    elixir_root: /opt/elixir\n"
-				       "    follow_external_links: true\n";
+				       "    follow_external_links: true\n"
+				       "    vm_args: rel/vm.args\n"
+				       "    sys_config: rel/sys.config\n"
+				       "    env_file: rel/env.sh\n"
+				       "    cookie: c00kie\n"
+				       "    cookie_file: /etc/cookie\n"
+				       "    hooks: {post_start: rel/h}\n"
+				       "    commands: {seed: rel/seed}\n"
+				       "    overlay_vars: {motd: hi}\n"
+				       "    overlays: [{mkdir: var}]\n";
 	struct relc_strbuf text = RELC_STRBUF_INIT;
 	struct relc_config *cfg;
 	size_t i;
@@ -353,6 +362,20 @@ test_settings_describe(void **state)
 	    "'a\"b'",	 "'a\\\\nb'", "\"a\\nb\"", "\"a\\\\\"",	  "[a]",
 	    "[b]",	 "[a, b]",    "['a,b']",   "['a\",\"b']", "[a, '']",
 	    "['a\\\\']", "[]",
+	    "{post_start: a}",
+	    "{post_start: b}",
+	    "{pre_start: a, post_start: b}",
+	    "{pre_start: 'a\",\"post_start'}",
+	    "{seed: a}",
+	    "{seed: b}",
+	    "{x: a}",
+	    "{x: 'a\",\"y'}",
+	    "[{mkdir: a}]",
+	    "[{mkdir: b}]",
+	    "[{copy: {from: a, to: b}}]",
+	    "[{link: {from: a, to: b}}]",
+	    "[{template: {from: a, to: b}}]",
+	    "[{copy: {from: a, to: b}}, {mkdir: c}]",
 	};
 	struct relc_strbuf def = RELC_STRBUF_INIT, line = RELC_STRBUF_INIT,
 			   want = RELC_STRBUF_INIT, yaml = RELC_STRBUF_INIT;
@@ -438,7 +461,12 @@ test_settings_describe_text(void **state)
 		     "    include_erts: \"/opt/otp \\\"26\\\"\\t\"\n"
 		     "    lib_dirs: [a, 'b,c']\n"
 		     "    output_dir: out\n"
-		     "    follow_external_links: yes\n");
+		     "    follow_external_links: yes\n"
+		     "    cookie: c00kie\n"
+		     "    hooks: {post_start: h, pre_stop: 'a\"b'}\n"
+		     "    overlays:\n"
+		     "      - mkdir: var\n"
+		     "      - copy: {to: b, from: a}\n");
 	const struct relc_release_config *rel;
 	struct relc_error err = RELC_ERROR_INIT;
 	struct relc_strbuf text = RELC_STRBUF_INIT;
@@ -458,7 +486,16 @@ test_settings_describe_text(void **state)
 			    "output_dir=\"out\"\n"
 			    "lib_dirs=[\"a\",\"b,c\"]\n"
 			    "elixir_root=\n"
-			    "follow_external_links=true\n");
+			    "follow_external_links=true\n"
+			    "vm_args=\n"
+			    "sys_config=\n"
+			    "env_file=\n"
+			    "cookie=\"c00kie\"\n"
+			    "cookie_file=\n"
+			    "hooks={\"post_start\":\"h\",\"pre_stop\":\"a\\\"b\"}\n"
+			    "commands={}\n"
+			    "overlay_vars={}\n"
+			    "overlays=[mkdir(\"\",\"var\"),copy(\"a\",\"b\")]\n");
 	relc_settings_defaults(&s);
 	assert_int_equal(s.follow_external_links, 0);
 	relc_strbuf_release(&text);

@@ -159,7 +159,10 @@ test_binaries(void **state)
 	assert_memory_equal(t->u.bits.data, "\xff\xff\x02\x01\x3f\xf8", 6);
 	t = test_parse1("<<<<\"ab\">>/binary, \"c\">>.");
 	assert_memory_equal(t->u.bits.data, "abc", 3);
-	/* an empty string is no segment at all, as in Erlang */
+	/* an empty string is no segment at all (it was read as none) */
+	t = test_parse1("<<\"\", 1, \"\":8>>.");
+	assert_int_equal(t->u.bits.nbits, 8);
+	assert_int_equal(t->u.bits.data[0], 1);
 	t = test_parse1("<<\"\">>.");
 	assert_int_equal(t->u.bits.nbits, 0);
 	t = test_parse1("<<\"a\", \"\"/utf8, <<\"\">>/binary, \"b\">>.");
