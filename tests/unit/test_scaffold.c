@@ -334,75 +334,17 @@ assert_sys_config_parses(const struct relc_scaffold_file *f)
 	relc_arena_release(&a);
 }
 
-static const char *const pending_keys[] = {"vm_args", "sys_config", "env_file",
-					   "hooks", "commands"};
-
-/* Is the line at p (after its indentation) one of the pending keys? */
-static int
-is_pending(const char *p, size_t indent)
-{
-	size_t i, n;
-
-	for (i = 0; i < RELC_ARRAY_SIZE(pending_keys); i++) {
-		n = strlen(pending_keys[i]);
-		if (!strncmp(p + indent, pending_keys[i], n) &&
-		    p[indent + n] == ':')
-			return 1;
-	}
-	return 0;
-}
-
-/* The YAML without the pending keys and the lines nested under them. */
-static void
-drop_pending(struct relc_strbuf *out, const char *text)
-{
-	const char *p = text, *nl;
-	size_t indent, cut = (size_t)-1;
-
-	while (*p) {
-		nl = strchr(p, '\n');
-		nl = nl ? nl + 1 : p + strlen(p);
-		indent = strspn(p, " ");
-		if (cut != (size_t)-1 && indent > cut && p[indent] != '\n') {
-			p = nl;
-			continue;
-		}
-		cut = (size_t)-1;
-		if (is_pending(p, indent))
-			cut = indent;
-		else
-			relc_strbuf_add(out, p, (size_t)(nl - p));
-		p = nl;
-	}
-}
-
-/*
- * relc.yaml parses.  When the config parser does not know the keys of the
- * build's new features yet (vm_args, hooks, ...: the lead's part of issue
- * 8), the rest must parse without them.
- */
+/* relc.yaml parses as the build reads it. */
 static struct relc_config *
 parse_config(const struct relc_scaffold_file *f)
 {
 	struct relc_error err = RELC_ERROR_INIT;
-	struct relc_strbuf rest = RELC_STRBUF_INIT;
 	struct relc_config *cfg = NULL;
 
-	if (!relc_config_parse(&cfg, f->text.buf, f->text.len, "relc.yaml",
-			       &err))
-		return cfg;
-	if (!strstr(err.msg.buf, "unknown"))
+	if (relc_config_parse(&cfg, f->text.buf, f->text.len, "relc.yaml",
+			      &err))
 		fail_msg("relc.yaml: %lu:%lu: %s\n%s", err.line, err.col,
 			 err.msg.buf, f->text.buf);
-	print_message("relc.yaml: %s: parsing it without the keys the "
-		      "config does not know yet\n",
-		      err.msg.buf);
-	relc_error_release(&err);
-	drop_pending(&rest, f->text.buf);
-	if (relc_config_parse(&cfg, rest.buf, rest.len, "relc.yaml", &err))
-		fail_msg("relc.yaml: %lu:%lu: %s\n%s", err.line, err.col,
-			 err.msg.buf, rest.buf);
-	relc_strbuf_release(&rest);
 	return cfg;
 }
 
@@ -446,21 +388,33 @@ test_render_rebar3(void **state)
 	assert_non_null(strstr(yaml->text.buf, "\n      hello: rel/commands/"
 					       "hello\n"));
 	cfg = parse_config(yaml);
-	if (cfg) {
-		assert_int_equal(cfg->nreleases, 1);
-		rel = &cfg->releases[0];
-		assert_string_equal(rel->name, "counter");
-		assert_null(rel->vsn);
-		assert_int_equal(rel->ngoals, 1);
-		assert_string_equal(rel->goals[0].name, "counter");
-		assert_int_equal(cfg->nenvs, 2);
-		assert_string_equal(cfg->envs[0].name, "dev");
-		assert_true(cfg->envs[0].settings.dev_mode);
-		assert_false(cfg->envs[0].settings.include_erts);
-		assert_string_equal(cfg->envs[1].name, "prod");
-		assert_true(cfg->envs[1].settings.include_erts);
-		relc_config_free(cfg);
-	}
+	assert_int_equal(cfg->nreleases, 1);
+	rel = &cfg->releases[0];
+	assert_string_equal(rel->name, "counter");
+	assert_null(rel->vsn);
+	assert_int_equal(rel->ngoals, 1);
+	assert_string_equal(rel->goals[0].name, "counter");
+	assert_string_equal(rel->settings.vm_args, "rel/vm.args");
+	assert_string_equal(rel->settings.sys_config, "rel/sys.config");
+	assert_string_equal(rel->settings.env_file, "rel/env.sh");
+	assert_null(rel->settings.cookie);
+	assert_null(rel->settings.cookie_file);
+	assert_int_equal(rel->settings.nhooks, 1);
+	assert_string_equal(rel->settings.hooks[0].key, "post_start");
+	assert_string_equal(rel->settings.hooks[0].value,
+			    "rel/hooks/post_start");
+	assert_int_equal(rel->settings.ncommands, 1);
+	assert_string_equal(rel->settings.commands[0].key, "hello");
+	assert_string_equal(rel->settings.commands[0].value,
+			    "rel/commands/hello");
+	assert_int_equal(rel->settings.noverlays, 0);
+	assert_int_equal(cfg->nenvs, 2);
+	assert_string_equal(cfg->envs[0].name, "dev");
+	assert_true(cfg->envs[0].settings.dev_mode);
+	assert_false(cfg->envs[0].settings.include_erts);
+	assert_string_equal(cfg->envs[1].name, "prod");
+	assert_true(cfg->envs[1].settings.include_erts);
+	relc_config_free(cfg);
 	relc_scaffold_release(&s);
 }
 
@@ -486,12 +440,34 @@ test_render_umbrella(void **state)
 					       "      - a\n      - b\n"));
 	assert_non_null(strstr(yaml->text.buf, "\n    # sys_config: "));
 	cfg = parse_config(yaml);
-	if (cfg) {
-		assert_string_equal(cfg->releases[0].name, "shop");
-		assert_string_equal(cfg->releases[0].vsn, "0.1.0");
-		assert_int_equal(cfg->releases[0].ngoals, 2);
-		relc_config_free(cfg);
-	}
+	assert_string_equal(cfg->releases[0].name, "shop");
+	assert_string_equal(cfg->releases[0].vsn, "0.1.0");
+	assert_int_equal(cfg->releases[0].ngoals, 2);
+	/* mix: sys_config left to the default */
+	assert_null(cfg->releases[0].settings.sys_config);
+	relc_config_free(cfg);
+	relc_scaffold_release(&s);
+}
+
+static void
+test_render_plain(void **state)
+{
+	const char *dir = *state;
+	struct relc_config *cfg;
+	struct relc_scaffold s;
+
+	write_app(dir, "ebin/hello.app", "hello", "\"0.1.0\"");
+	detect_ok(&s, dir, NULL);
+	render_ok(&s);
+	/* the project is the application: the releases go next to it */
+	cfg = parse_config(file_of(&s, "rel/relc.yaml"));
+	assert_int_equal(cfg->nenvs, 2);
+	assert_string_equal(cfg->envs[0].settings.output_dir,
+			    "../hello-rel/dev");
+	assert_string_equal(cfg->envs[1].settings.output_dir,
+			    "../hello-rel/prod");
+	assert_null(cfg->releases[0].settings.output_dir);
+	relc_config_free(cfg);
 	relc_scaffold_release(&s);
 }
 
@@ -596,8 +572,8 @@ main(void)
 	    T(test_rebar3_umbrella), T(test_mix),
 	    T(test_mix_umbrella),    T(test_plain),
 	    T(test_detect_errors),   T(test_render_rebar3),
-	    T(test_render_umbrella), T(test_write),
-	    T(test_write_failure),
+	    T(test_render_umbrella), T(test_render_plain),
+	    T(test_write),	     T(test_write_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
