@@ -559,6 +559,34 @@ version_line(struct relc_strbuf *out, const struct relc_scaffold *s)
 	relc_strbuf_addstr(out, "            # the release's version");
 }
 
+/*
+ * The environments' output_dir lines.  A plain project's directory is its
+ * application's, and the build never writes a release inside an
+ * application: its releases go next to it, ../NAME-rel/ENV.  Others keep
+ * the default (_build/ENV/rel/NAME), shown commented out.
+ */
+static void
+output_lines(struct relc_strbuf *dev, struct relc_strbuf *prod,
+	     const struct relc_scaffold *s)
+{
+	if (s->kind != RELC_KIND_PLAIN) {
+		relc_strbuf_addf(prod, "    # output_dir: _build/prod/rel/%s",
+				 s->release);
+		return;
+	}
+	relc_strbuf_addf(dev,
+			 "\n    output_dir: ../%s-rel/dev   # not inside the "
+			 "application",
+			 s->release);
+	relc_strbuf_addf(prod,
+			 "    # The project's directory is its application's, "
+			 "and a release is never\n"
+			 "    # written inside an application: it goes next "
+			 "to the project.\n"
+			 "    output_dir: ../%s-rel/prod",
+			 s->release);
+}
+
 static const struct {
 	const char *path, *template;
 	unsigned mode;
@@ -576,7 +604,9 @@ int
 relc_scaffold_render(struct relc_scaffold *s, struct relc_error *err)
 {
 	struct relc_strbuf vsn = RELC_STRBUF_INIT, apps = RELC_STRBUF_INIT,
-			   example = RELC_STRBUF_INIT;
+			   example = RELC_STRBUF_INIT,
+			   dev_out = RELC_STRBUF_INIT,
+			   prod_out = RELC_STRBUF_INIT;
 	const char *compile = relc_scaffold_compile_cmd(s->kind);
 	size_t i;
 	int r = 0;
@@ -589,6 +619,7 @@ relc_scaffold_render(struct relc_scaffold *s, struct relc_error *err)
 		relc_strbuf_addf(&apps, "%s      - %s", i ? "\n" : "",
 				 s->apps[i]);
 	relc_strbuf_addf(&example, "{%s, [{port, ${PORT:-4000}}]}", s->apps[0]);
+	output_lines(&dev_out, &prod_out, s);
 	{
 		const struct relc_tvar vars[] = {
 		    {"release_name", s->release},
@@ -605,6 +636,8 @@ relc_scaffold_render(struct relc_scaffold *s, struct relc_error *err)
 			 : "    sys_config: rel/sys.config"},
 		    {"app", s->apps[0]},
 		    {"app_example", example.buf},
+		    {"dev_output_line", dev_out.buf},
+		    {"prod_output_line", prod_out.buf},
 		};
 
 		s->nfiles = 0;
@@ -635,6 +668,8 @@ relc_scaffold_render(struct relc_scaffold *s, struct relc_error *err)
 	relc_strbuf_release(&vsn);
 	relc_strbuf_release(&apps);
 	relc_strbuf_release(&example);
+	relc_strbuf_release(&dev_out);
+	relc_strbuf_release(&prod_out);
 	return r;
 }
 

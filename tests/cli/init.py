@@ -208,9 +208,13 @@ def run_project(relc_bin, name, root, release, vsn, apps, kind,
               "%s: YAML hooks %r" % (name, rel.get("hooks")))
         check(rel.get("commands") == {"hello": "rel/commands/hello"},
               "%s: YAML commands %r" % (name, rel.get("commands")))
-        check(envs == {"dev": {"dev_mode": True, "include_erts": False},
-                       "prod": {"include_erts": True}},
-              "%s: YAML environments %r" % (name, envs))
+        want = {"dev": {"dev_mode": True, "include_erts": False},
+                "prod": {"include_erts": True}}
+        if kind == "plain Erlang":
+            # the project is the application: the release goes outside
+            for env in want:
+                want[env]["output_dir"] = "../%s-rel/%s" % (release, env)
+        check(envs == want, "%s: YAML environments %r" % (name, envs))
     if kind != "mix":
         check_sys_config(name, read(root, "rel/sys.config"))
     check_scripts(name, root)
