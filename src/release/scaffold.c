@@ -559,31 +559,13 @@ version_line(struct relc_strbuf *out, const struct relc_scaffold *s)
 	relc_strbuf_addstr(out, "            # the release's version");
 }
 
-/*
- * The environments' output_dir lines.  A plain project's directory is its
- * application's, and the build never writes a release inside an
- * application: its releases go next to it, ../NAME-rel/ENV.  Others keep
- * the default (_build/ENV/rel/NAME), shown commented out.
- */
+/* The environments' output_dir lines: the default, shown commented out. */
 static void
 output_lines(struct relc_strbuf *dev, struct relc_strbuf *prod,
 	     const struct relc_scaffold *s)
 {
-	if (s->kind != RELC_KIND_PLAIN) {
-		relc_strbuf_addf(prod, "    # output_dir: _build/prod/rel/%s",
-				 s->release);
-		return;
-	}
-	relc_strbuf_addf(dev,
-			 "\n    output_dir: ../%s-rel/dev   # not inside the "
-			 "application",
-			 s->release);
-	relc_strbuf_addf(prod,
-			 "    # The project's directory is its application's, "
-			 "and a release is never\n"
-			 "    # written inside an application: it goes next "
-			 "to the project.\n"
-			 "    output_dir: ../%s-rel/prod",
+	(void)dev;
+	relc_strbuf_addf(prod, "    # output_dir: _build/prod/rel/%s",
 			 s->release);
 }
 

@@ -210,10 +210,6 @@ def run_project(relc_bin, name, root, release, vsn, apps, kind,
               "%s: YAML commands %r" % (name, rel.get("commands")))
         want = {"dev": {"dev_mode": True, "include_erts": False},
                 "prod": {"include_erts": True}}
-        if kind == "plain Erlang":
-            # the project is the application: the release goes outside
-            for env in want:
-                want[env]["output_dir"] = "../%s-rel/%s" % (release, env)
         check(envs == want, "%s: YAML environments %r" % (name, envs))
     if kind != "mix":
         check_sys_config(name, read(root, "rel/sys.config"))

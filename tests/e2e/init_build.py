@@ -94,11 +94,9 @@ def main():
             for env in ("prod", "dev"):
                 p = run([relc, "build", "--env", env], root)
                 print(p.stdout, end="")
-                # a plain project is its application: its release goes
-                # next to it
-                out = (os.path.join(root, "..", "hello-rel", env)
-                       if kind == "plain" else
-                       os.path.join(root, "_build", env, "rel", "hello"))
+                # (a plain project is its application: its release goes
+                # into _build/ beside ebin/ all the same)
+                out = os.path.join(root, "_build", env, "rel", "hello")
                 check_release(failures, "%s %s" % (kind, env), out)
     finally:
         shutil.rmtree(tmp)

@@ -459,13 +459,11 @@ test_render_plain(void **state)
 	write_app(dir, "ebin/hello.app", "hello", "\"0.1.0\"");
 	detect_ok(&s, dir, NULL);
 	render_ok(&s);
-	/* the project is the application: the releases go next to it */
+	/* the default output (_build/ beside the application's ebin/) */
 	cfg = parse_config(file_of(&s, "rel/relc.yaml"));
 	assert_int_equal(cfg->nenvs, 2);
-	assert_string_equal(cfg->envs[0].settings.output_dir,
-			    "../hello-rel/dev");
-	assert_string_equal(cfg->envs[1].settings.output_dir,
-			    "../hello-rel/prod");
+	assert_null(cfg->envs[0].settings.output_dir);
+	assert_null(cfg->envs[1].settings.output_dir);
 	assert_null(cfg->releases[0].settings.output_dir);
 	relc_config_free(cfg);
 	relc_scaffold_release(&s);
