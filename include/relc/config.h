@@ -108,9 +108,9 @@ struct relc_settings {
 	int follow_external_links; /* priv/ links may leave the application */
 	const char *vm_args;	   /* templates of vm.args and sys.config */
 	const char *sys_config;
-	const char *env_file;	 /* -> releases/VSN/env.sh */
-	const char *cookie;	 /* baked into releases/COOKIE */
-	const char *cookie_file; /* read by bin/NAME at run time */
+	const char *env_file;	     /* -> releases/VSN/env.sh */
+	const char *cookie;	     /* baked into releases/COOKIE */
+	const char *cookie_file;     /* read by bin/NAME at run time */
 	const struct relc_kv *hooks; /* hook name -> file or directory */
 	size_t nhooks;
 	const struct relc_kv *commands; /* command name -> script */

@@ -52,10 +52,10 @@ struct relc_plan_app {
 
 /* What a listed path of the release is made of. */
 enum relc_plan_kind {
-	RELC_PLAN_DATA, /* a file of the bytes in `data` (rendered lazily;
-			   from the template `src` when it is set) */
-	RELC_PLAN_FILE, /* a copy of the file `src` */
-	RELC_PLAN_DIR,	/* a directory */
+	RELC_PLAN_DATA,	  /* a file of the bytes in `data` (rendered lazily;
+			     from the template `src` when it is set) */
+	RELC_PLAN_FILE,	  /* a copy of the file `src` */
+	RELC_PLAN_DIR,	  /* a directory */
 	RELC_PLAN_SYMLINK /* a symbolic link to `src` (its text) */
 };
 
@@ -93,7 +93,7 @@ struct relc_plan {
 	const char *config;	    /* the config's path, for messages */
 	const char *vm_args_src;    /* the templates of vm.args and */
 	const char *sys_config_src; /* sys.config; NULL: relc's own */
-	struct relc_strbuf inputs;	    /* what the contents depend on */
+	struct relc_strbuf inputs;  /* what the contents depend on */
 	struct relc_archive_alias *aliases; /* archive entries that are
 					     other files renamed */
 	size_t naliases;

@@ -30,8 +30,8 @@ size_t relc_runconf_placeholders(struct relc_strbuf *out, const char *buf,
  * A sys.config template: with placeholders for its references, it must be
  * one Erlang term, a list.  `path` names it in the error.
  */
-int relc_runconf_check_sys_config(const char *buf, size_t len,
-				  const char *path, struct relc_arena *arena,
+int relc_runconf_check_sys_config(const char *buf, size_t len, const char *path,
+				  struct relc_arena *arena,
 				  struct relc_error *err);
 
 /*

@@ -1,6 +1,5 @@
 /*
- * cmd_misc.c: the small commands: version, help, and the commands that are
- * not written yet.
+ * cmd_misc.c: the small commands: version and help.
  */
 #include "relc/compat.h"
 
@@ -93,18 +92,4 @@ cmd_help(int argc, char **argv, struct relc_error *err)
 	return relc_error_set(err, RELC_EUSAGE,
 			      "'%s' is not a relc command (see 'relc help')",
 			      name);
-}
-
-int
-cmd_init(int argc, char **argv, struct relc_error *err)
-{
-	int r = parse_bare("init",
-			   "Write a starter rel/relc.yaml for this project.  "
-			   "Not implemented yet.\n",
-			   argc, argv, err);
-
-	if (r)
-		return r < 0 ? -1 : 0;
-	return relc_error_set(err, RELC_EUNSUPPORTED,
-			      "'relc init' is not implemented yet");
 }

@@ -8,6 +8,7 @@
 
 #include "relc/error.h"
 #include "relc/release.h"
+#include "relc/scaffold.h"
 #include "relc/strbuf.h"
 
 /*
@@ -75,4 +76,28 @@ relc_report_build(const struct relc_build_result *res, int quiet, int verbose,
 	if (res->archive_path)
 		printf("relc: archived %s %s in %s (%zu entries)\n", res->name,
 		       res->vsn, res->archive_path, res->manifest.n);
+}
+
+void
+relc_report_init(const struct relc_scaffold *s)
+{
+	const char *compile = relc_scaffold_compile_cmd(s->kind);
+
+	printf("relc: %s %s: release %s", relc_scaffold_kind_name(s->kind),
+	       s->umbrella ? "umbrella" : "project", s->release);
+	if (s->vsn)
+		printf(" %s", s->vsn);
+	else
+		printf(" (the version of its application)");
+	printf(", application%s ", s->napps > 1 ? "s" : "");
+	for (size_t i = 0; i < s->napps; i++)
+		printf("%s%s", i ? ", " : "", s->apps[i]);
+	printf("\n");
+	for (size_t i = 0; i < s->nfiles; i++)
+		printf("relc: wrote %s\n", s->files[i].path);
+	if (compile)
+		printf("relc: next: %s && relc build --env prod\n", compile);
+	else
+		printf("relc: next: compile the applications into ebin/, then "
+		       "relc build --env prod\n");
 }

@@ -5,6 +5,7 @@
 #define RELC_CLI_REPORT_H
 
 struct relc_build_result;
+struct relc_scaffold;
 
 /*
  * What relc build and relc archive print on success: with verbose the
@@ -20,5 +21,11 @@ void relc_report_build(const struct relc_build_result *res, int quiet,
  * line (control characters in MSG are escaped).
  */
 void relc_report_warning(void *ctx, const char *msg);
+
+/*
+ * What relc init prints: the project and its release, one line per file
+ * written (paths relative to the project), and the command to run next.
+ */
+void relc_report_init(const struct relc_scaffold *s);
 
 #endif

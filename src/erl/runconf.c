@@ -179,12 +179,12 @@ relc_runconf_check_vm_args(const char *buf, size_t len, const char *path,
 			break;
 		}
 		if (token_is(&t, "-name") || token_is(&t, "-sname")) {
-			r = relc_error_at(err, RELC_ECONFIG, path, t.line,
-					  t.col,
-					  "%.*s: bin/NAME names the node "
-					  "(RELEASE_NODE, RELEASE_DISTRIBUTION; "
-					  "set them in env.sh)",
-					  (int)t.len, t.s);
+			r = relc_error_at(
+			    err, RELC_ECONFIG, path, t.line, t.col,
+			    "%.*s: bin/NAME names the node "
+			    "(RELEASE_NODE, RELEASE_DISTRIBUTION; "
+			    "set them in env.sh)",
+			    (int)t.len, t.s);
 			break;
 		}
 		config = token_is(&t, "-config");

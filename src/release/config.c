@@ -483,12 +483,12 @@ const char *const relc_hook_names[] = {
 const size_t relc_nhook_names = RELC_ARRAY_SIZE(relc_hook_names);
 
 const char *const relc_builtin_commands[] = {
-    "foreground",     "console", "start",	   "daemon",
-    "stop",	      "restart", "reboot",	   "pid",
-    "ping",	      "remote_console", "remote",  "attach",
-    "rpc",	      "eval",	 "version",	   "describe",
-    "help",	      "upgrade", "downgrade",	   "releases",
-    "unpack",	      "install", "unpack_release", "install_release",
+    "foreground", "console",	    "start",	      "daemon",
+    "stop",	  "restart",	    "reboot",	      "pid",
+    "ping",	  "remote_console", "remote",	      "attach",
+    "rpc",	  "eval",	    "version",	      "describe",
+    "help",	  "upgrade",	    "downgrade",      "releases",
+    "unpack",	  "install",	    "unpack_release", "install_release",
 };
 const size_t relc_nbuiltin_commands = RELC_ARRAY_SIZE(relc_builtin_commands);
 
@@ -546,15 +546,14 @@ static const struct setting setting_table[RELC_S__COUNT] = {
     [RELC_S_COOKIE] = {"cookie", SETTING_WORD, AT(cookie), 0, 0,
 		       "a cookie baked into releases/COOKIE (and so into "
 		       "the archive)"},
-    [RELC_S_COOKIE_FILE] = {"cookie_file", SETTING_PATH, AT(cookie_file), 0,
-			    0,
+    [RELC_S_COOKIE_FILE] = {"cookie_file", SETTING_PATH, AT(cookie_file), 0, 0,
 			    "a file bin/NAME reads the cookie from at run "
 			    "time (relative: to the release root)"},
     [RELC_S_HOOKS] = {"hooks", SETTING_MAP, AT(hooks), AT(nhooks), MAP_HOOKS,
 		      "scripts (or directories of them) run around "
 		      "configure, start, stop and upgrade"},
-    [RELC_S_COMMANDS] = {"commands", SETTING_MAP, AT(commands),
-			 AT(ncommands), MAP_COMMANDS,
+    [RELC_S_COMMANDS] = {"commands", SETTING_MAP, AT(commands), AT(ncommands),
+			 MAP_COMMANDS,
 			 "custom commands of bin/NAME: name to script"},
     [RELC_S_OVERLAY_VARS] = {"overlay_vars", SETTING_MAP, AT(overlay_vars),
 			     AT(noverlay_vars), MAP_VARS,
@@ -880,7 +879,8 @@ is_command_name(const char *s)
 	if (!*s || *s == '-')
 		return 0;
 	for (; *s; s++)
-		if (!(relc_isalnum((unsigned char)*s) || *s == '_' || *s == '-'))
+		if (!(relc_isalnum((unsigned char)*s) || *s == '_' ||
+		      *s == '-'))
 			return 0;
 	return 1;
 }
@@ -925,8 +925,7 @@ map_pair(struct ctx *c, size_t idx, const yaml_node_t *k, const yaml_node_t *v,
 					  "letters, digits and '_'",
 					  key);
 		if (!strcmp(key, "release_name") ||
-		    !strcmp(key, "release_version") ||
-		    !strcmp(key, "erts_vsn"))
+		    !strcmp(key, "release_version") || !strcmp(key, "erts_vsn"))
 			return node_error(c, k,
 					  "'%s' is set by relc: give the "
 					  "variable another name",
@@ -962,10 +961,10 @@ parse_map(struct ctx *c, const struct setting *d, const yaml_node_t *v,
 	m.d = d;
 	m.n = 0;
 	m.v = relc_arena_array(c->arena, n, sizeof(*m.v));
-	if (d->def == MAP_HOOKS ? walk_mapping(c, v, "hook", relc_hook_names,
-					       relc_nhook_names, map_pair, &m)
-				: walk_mapping(c, v, d->key, NULL, 0, map_pair,
-					       &m))
+	if (d->def == MAP_HOOKS
+		? walk_mapping(c, v, "hook", relc_hook_names, relc_nhook_names,
+			       map_pair, &m)
+		: walk_mapping(c, v, d->key, NULL, 0, map_pair, &m))
 		return -1;
 	set_field(s, d->value, &m.v, sizeof(m.v));
 	set_field(s, d->extra, &m.n, sizeof(m.n));

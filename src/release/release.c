@@ -315,6 +315,9 @@ check_inputs(struct build *b)
 	struct relc_strbuf *paths;
 	size_t n = 0, i, k, npaths = 0, max = 8 + 5 * b->plan.napps;
 	static const char *const subs[] = {"ebin", "priv", "src", "include"};
+	static const char *const what[] = {
+	    "an application's ebin/", "an application's priv/",
+	    "an application's src/", "an application's include/"};
 	int r;
 
 	in = relc_xcalloc(max, sizeof(*in));
@@ -339,27 +342,31 @@ check_inputs(struct build *b)
 
 		if (pa->how == RELC_PLAN_TARGET)
 			continue;
+		/*
+		 * The release may go into an application's directory beside
+		 * what relc copies from it (a plain project's _build/ is
+		 * inside its one application), never into one of those.
+		 */
 		in[n++] = (struct relc_place_input){
-		    pa->app->dir, RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN,
+		    pa->app->dir, RELC_PLACE_NOT_OVER,
 		    "an application's directory", NULL};
 		for (k = 0; k < RELC_ARRAY_SIZE(subs); k++) {
 			struct stat st;
 
 			relc_strbuf_addstr(&paths[npaths], pa->app->dir);
 			relc_path_append(&paths[npaths], subs[k]);
-			/*
-			 * only links lead elsewhere; one that leads to what
-			 * holds the application is the copy's to refuse
-			 */
-			if (lstat(paths[npaths].buf, &st) ||
-			    !S_ISLNK(st.st_mode)) {
+			if (lstat(paths[npaths].buf, &st)) {
 				relc_strbuf_reset(&paths[npaths]);
 				continue;
 			}
+			/*
+			 * a link that leads to what holds the application is
+			 * the copy's to refuse
+			 */
 			in[n++] = (struct relc_place_input){
 			    paths[npaths++].buf,
-			    RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN,
-			    "an application's sources", pa->app->dir};
+			    RELC_PLACE_NOT_OVER | RELC_PLACE_NOT_IN, what[k],
+			    S_ISLNK(st.st_mode) ? pa->app->dir : NULL};
 		}
 	}
 	r = relc_place_check_inputs(b->out_abs.buf, in, n, b->err);

@@ -264,8 +264,12 @@ relc_relfiles_list(struct relc_plan *plan, struct relc_arena *arena,
 	struct relc_strbuf dir = RELC_STRBUF_INIT, path = RELC_STRBUF_INIT,
 			   empty = RELC_STRBUF_INIT;
 	static const char *const in_reldir[] = {
-	    "%s.rel",	     "start.script",	     "start.boot",
-	    "start_clean.boot", "no_dot_erlang.boot", "libexec/release_ctl",
+	    "%s.rel",
+	    "start.script",
+	    "start.boot",
+	    "start_clean.boot",
+	    "no_dot_erlang.boot",
+	    "libexec/release_ctl",
 	    "libexec/release_remote_ctl",
 	};
 	size_t i;

@@ -39,8 +39,8 @@ is_name_char(char c)
 
 static int
 render(struct relc_strbuf *out, const char *src, size_t len,
-       const struct relc_tvar *vars, size_t nvars, const char *name,
-       int quote, struct relc_error *err)
+       const struct relc_tvar *vars, size_t nvars, const char *name, int quote,
+       struct relc_error *err)
 {
 	unsigned long line = 1, col = 1;
 	size_t i = 0;
@@ -105,10 +105,9 @@ relc_template_render(struct relc_strbuf *out, const char *src, size_t len,
 }
 
 int
-relc_template_render_text(struct relc_strbuf *out, const char *src,
-			  size_t len, const struct relc_tvar *vars,
-			  size_t nvars, const char *name,
-			  struct relc_error *err)
+relc_template_render_text(struct relc_strbuf *out, const char *src, size_t len,
+			  const struct relc_tvar *vars, size_t nvars,
+			  const char *name, struct relc_error *err)
 {
 	return render(out, src, len, vars, nvars, name, 0, err);
 }

@@ -29,7 +29,7 @@ struct uf {
 	const struct relc_settings *s;
 	struct relc_arena *arena;
 	struct relc_error *err;
-	const char *config; /* the config's path, for messages */
+	const char *config;	   /* the config's path, for messages */
 	struct relc_strbuf reldir; /* "releases/VSN" */
 };
 
@@ -111,7 +111,8 @@ add(struct uf *u, enum relc_plan_kind kind, const char *path, const char *src,
 	return f;
 }
 
-/* ---- env.sh, hooks, commands, the cookie ---------------------------------- */
+/* ---- env.sh, hooks, commands, the cookie ----------------------------------
+ */
 
 static int
 env_file(struct uf *u)
@@ -261,16 +262,16 @@ copy_entry(const struct relc_walk_entry *e, void *ctx, struct relc_error *err)
 		    tc->o->col);
 		break;
 	case RELC_WALK_FILE:
-		add(tc->u, RELC_PLAN_FILE, dest.buf, src.buf,
-		    file_mode(e->st), tc->o->line, tc->o->col);
+		add(tc->u, RELC_PLAN_FILE, dest.buf, src.buf, file_mode(e->st),
+		    tc->o->line, tc->o->col);
 		break;
 	case RELC_WALK_LINK:
 		add(tc->u, RELC_PLAN_SYMLINK, dest.buf, e->target, 0777,
 		    tc->o->line, tc->o->col);
 		break;
 	default:
-		r = relc_error_at(err, RELC_ECONFIG, tc->u->config,
-				  tc->o->line, tc->o->col,
+		r = relc_error_at(err, RELC_ECONFIG, tc->u->config, tc->o->line,
+				  tc->o->col,
 				  "overlay copy: '%s' is %s, which cannot be "
 				  "copied",
 				  src.buf, relc_fs_type_name(e->st->st_mode));
@@ -435,16 +436,17 @@ relc_userfiles_check(const struct relc_plan *plan, struct relc_error *err)
 
 	for (i = 0; i < plan->nfiles; i++) {
 		const struct relc_plan_file *f = &plan->files[i];
-		const struct relc_plan_file *prev = i ? &plan->files[i - 1] : NULL;
+		const struct relc_plan_file *prev =
+		    i ? &plan->files[i - 1] : NULL;
 		const char *slash, *where;
 
 		relc_strbuf_reset(&msg);
 		/* the list is sorted: a path twice comes in a row */
 		if (prev && !strcmp(prev->path, f->path) &&
-		    !(f->kind == RELC_PLAN_DIR && prev->kind == RELC_PLAN_DIR)) {
-			relc_strbuf_addf(&msg,
-					 "'%s' is in the release already (",
-					 f->path);
+		    !(f->kind == RELC_PLAN_DIR &&
+		      prev->kind == RELC_PLAN_DIR)) {
+			relc_strbuf_addf(
+			    &msg, "'%s' is in the release already (", f->path);
 			origin(&msg, f->line ? prev : f);
 			relc_strbuf_addch(&msg, ')');
 			clash(plan, f->line ? f : prev, msg.buf, err);
@@ -496,11 +498,11 @@ describe_input(struct relc_strbuf *out, const char *path)
 	if (lstat(path, &st) < 0)
 		relc_strbuf_addf(out, "input %s -\n", path);
 	else
-		relc_strbuf_addf(
-		    out, "input %s %jd %jd.%09ld %ju %o\n", path,
-		    (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
-		    (long)st.st_mtim.tv_nsec, (uintmax_t)st.st_ino,
-		    (unsigned)st.st_mode);
+		relc_strbuf_addf(out, "input %s %jd %jd.%09ld %ju %o\n", path,
+				 (intmax_t)st.st_size,
+				 (intmax_t)st.st_mtim.tv_sec,
+				 (long)st.st_mtim.tv_nsec, (uintmax_t)st.st_ino,
+				 (unsigned)st.st_mode);
 }
 
 void
@@ -587,8 +589,7 @@ out:
 }
 
 /* A template overlay, rendered with relc's variables and overlay_vars. */
-static int
-template(struct uf *u, struct relc_plan_file *f)
+static int template(struct uf *u, struct relc_plan_file *f)
 {
 	const struct relc_settings *s = u->s;
 	struct relc_strbuf text = RELC_STRBUF_INIT;
@@ -609,7 +610,8 @@ template(struct uf *u, struct relc_plan_file *f)
 	r = relc_template_render_text(&f->data, text.buf, text.len, vars, n,
 				      f->src, u->err);
 	if (r)
-		u->err->kind = RELC_ECONFIG; /* the project's file, not a usage */
+		u->err->kind =
+		    RELC_ECONFIG; /* the project's file, not a usage */
 out:
 	relc_strbuf_release(&text);
 	return r;

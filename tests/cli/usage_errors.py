@@ -41,8 +41,13 @@ CASES = [
      "relc: 'nosuch' is not a relc command (see 'relc help')"),
     (["nosuch"],
      "relc: 'nosuch' is not a relc command (see 'relc help')"),
-    (["init"],
-     "relc: 'relc init' is not implemented yet"),
+    (["init", "extra"],
+     "relc: unexpected argument 'extra'"),
+    (["init", "-r"],
+     "relc: option '-r' needs a value"),
+    (["init", "--release", "My-App"],
+     "relc: --release 'My-App' is not a name relc init can write (a "
+     "lower-case letter, then letters, digits, _ or @)"),
 ]
 
 

@@ -43,7 +43,11 @@ def test(ws):
         run(["shellcheck", "-s", "sh", os.path.join(built, "bin", "hello"),
              os.path.join(built, "erts-13.1.5", "bin", "erl")
              if os.path.isdir(os.path.join(built, "erts-13.1.5"))
-             else os.path.join(built, "bin", "hello")])
+             else os.path.join(built, "bin", "hello"),
+             os.path.join(built, "releases", "0.1.0", "libexec",
+                          "release_ctl"),
+             os.path.join(built, "releases", "0.1.0", "libexec",
+                          "release_remote_ctl")])
 
     # every BEAM file was stripped, and still loads
     p = run([ORACLE, "stripped", built])

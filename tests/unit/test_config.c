@@ -358,10 +358,23 @@ static void
 test_settings_describe(void **state)
 {
 	static const char *const values[] = {
-	    "true",	 "false",     "a",	   "b",		  "'a,b'",
-	    "'a\"b'",	 "'a\\\\nb'", "\"a\\nb\"", "\"a\\\\\"",	  "[a]",
-	    "[b]",	 "[a, b]",    "['a,b']",   "['a\",\"b']", "[a, '']",
-	    "['a\\\\']", "[]",
+	    "true",
+	    "false",
+	    "a",
+	    "b",
+	    "'a,b'",
+	    "'a\"b'",
+	    "'a\\\\nb'",
+	    "\"a\\nb\"",
+	    "\"a\\\\\"",
+	    "[a]",
+	    "[b]",
+	    "[a, b]",
+	    "['a,b']",
+	    "['a\",\"b']",
+	    "[a, '']",
+	    "['a\\\\']",
+	    "[]",
 	    "{post_start: a}",
 	    "{post_start: b}",
 	    "{pre_start: a, post_start: b}",
@@ -478,24 +491,24 @@ test_settings_describe_text(void **state)
 	    relc_config_select(&rel, &env, &s, cfg, NULL, NULL, NULL, &err), 0);
 	assert_int_equal(s.follow_external_links, 1);
 	relc_settings_describe(&text, &s);
-	assert_string_equal(text.buf,
-			    "include_erts=\"/opt/otp \\\"26\\\"\\x09\"\n"
-			    "include_src=false\n"
-			    "strip_beams=true\n"
-			    "dev_mode=false\n"
-			    "output_dir=\"out\"\n"
-			    "lib_dirs=[\"a\",\"b,c\"]\n"
-			    "elixir_root=\n"
-			    "follow_external_links=true\n"
-			    "vm_args=\n"
-			    "sys_config=\n"
-			    "env_file=\n"
-			    "cookie=\"c00kie\"\n"
-			    "cookie_file=\n"
-			    "hooks={\"post_start\":\"h\",\"pre_stop\":\"a\\\"b\"}\n"
-			    "commands={}\n"
-			    "overlay_vars={}\n"
-			    "overlays=[mkdir(\"\",\"var\"),copy(\"a\",\"b\")]\n");
+	assert_string_equal(
+	    text.buf, "include_erts=\"/opt/otp \\\"26\\\"\\x09\"\n"
+		      "include_src=false\n"
+		      "strip_beams=true\n"
+		      "dev_mode=false\n"
+		      "output_dir=\"out\"\n"
+		      "lib_dirs=[\"a\",\"b,c\"]\n"
+		      "elixir_root=\n"
+		      "follow_external_links=true\n"
+		      "vm_args=\n"
+		      "sys_config=\n"
+		      "env_file=\n"
+		      "cookie=\"c00kie\"\n"
+		      "cookie_file=\n"
+		      "hooks={\"post_start\":\"h\",\"pre_stop\":\"a\\\"b\"}\n"
+		      "commands={}\n"
+		      "overlay_vars={}\n"
+		      "overlays=[mkdir(\"\",\"var\"),copy(\"a\",\"b\")]\n");
 	relc_settings_defaults(&s);
 	assert_int_equal(s.follow_external_links, 0);
 	relc_strbuf_release(&text);

@@ -163,6 +163,11 @@ test_binaries(void **state)
 	t = test_parse1("<<\"\", 1, \"\":8>>.");
 	assert_int_equal(t->u.bits.nbits, 8);
 	assert_int_equal(t->u.bits.data[0], 1);
+	t = test_parse1("<<\"\">>.");
+	assert_int_equal(t->u.bits.nbits, 0);
+	t = test_parse1("<<\"a\", \"\"/utf8, <<\"\">>/binary, \"b\">>.");
+	assert_int_equal(t->u.bits.nbits, 16);
+	assert_memory_equal(t->u.bits.data, "ab", 2);
 	t = test_parse1("<<16#123456789ABCDEF0123:80>>.");
 	assert_int_equal(t->u.bits.nbits, 80);
 	assert_memory_equal(t->u.bits.data,

@@ -129,12 +129,15 @@ everything_project(const char *dir)
 	fixture_write(dir, "proj/rel/extra.config", "[].\n");
 	fixture_write(dir, "proj/rel/env.sh", "export A=1\n");
 	fixture_write(dir, "proj/rel/hooks/pre_start", "#!/bin/sh\n");
-	fixture_write(dir, "proj/rel/hooks/post_start.d/20-b", "#!/bin/sh\nb\n");
-	fixture_write(dir, "proj/rel/hooks/post_start.d/10-a", "#!/bin/sh\na\n");
+	fixture_write(dir, "proj/rel/hooks/post_start.d/20-b",
+		      "#!/bin/sh\nb\n");
+	fixture_write(dir, "proj/rel/hooks/post_start.d/10-a",
+		      "#!/bin/sh\na\n");
 	fixture_write(dir, "proj/rel/hooks/post_start.d/.hidden", "no\n");
 	fixture_write(dir, "proj/rel/commands/seed.sh", "#!/bin/sh\n# Seed\n");
-	fixture_write(dir, "proj/rel/motd", "{{release_name}} {{release_version}} "
-					    "says hello to {{who}}\n");
+	fixture_write(dir, "proj/rel/motd",
+		      "{{release_name}} {{release_version}} "
+		      "says hello to {{who}}\n");
 	fixture_write(dir, "proj/assets/css/site.css", "body{}\n");
 	fixture_write(dir, "proj/assets/run.sh", "#!/bin/sh\n");
 	lnk = fixture_join(dir, "proj/assets/run.sh");
@@ -201,8 +204,7 @@ test_everything_in_place(void **state)
 	build_ok(dir, 0);
 	fixture_write(dir, "proj/assets/css/site.css", "body{color:red}\n");
 	build_ok(dir, 1);
-	assert_file(dir, REL "static/css/site.css", "body{color:red}\n",
-		    0644);
+	assert_file(dir, REL "static/css/site.css", "body{color:red}\n", 0644);
 	fixture_write(dir, "proj/rel/hooks/post_start.d/30-c", "#!/bin/sh\n");
 	build_ok(dir, 1);
 	assert_file(dir, REL "releases/0.3.0/hooks/post_start/30-c",
@@ -234,8 +236,8 @@ test_default_templates(void **state)
 	fixture_write(dir, "proj/config/sys.config", "[{config, []}].\n");
 	build_ok(dir, 1);
 	assert_file(dir, REL "releases/0.3.0/vm.args", "+K config\n", 0644);
-	assert_file(dir, REL "releases/0.3.0/sys.config",
-		    "[{config, []}].\n", 0644);
+	assert_file(dir, REL "releases/0.3.0/sys.config", "[{config, []}].\n",
+		    0644);
 }
 
 static void

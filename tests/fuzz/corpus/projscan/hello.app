@@ -1,0 +1,1 @@
+{application, hello, [{vsn, "0.1.0"}, {modules, [hello]}]}.
