@@ -139,8 +139,11 @@ reason(503) -> <<"Service Unavailable">>.
 %% application's environment: {Status, Body}.
 request(Method, Path, Body) ->
     {ok, Port} = application:get_env(counter, port),
-    {ok, Socket} = gen_tcp:connect({127, 0, 0, 1}, Port,
-                                   [binary, {active, false}], ?TIMEOUT),
+    Socket = case gen_tcp:connect({127, 0, 0, 1}, Port,
+                                  [binary, {active, false}], ?TIMEOUT) of
+                 {ok, S} -> S;
+                 {error, Reason} -> error({no_service_on_port, Port, Reason})
+             end,
     ok = gen_tcp:send(Socket, [Method, $\s, Path, <<" HTTP/1.1\r\n">>,
                                <<"Host: localhost\r\n">>,
                                <<"Content-Length: ">>,
