@@ -77,6 +77,11 @@ def hook_log(data):
         return ""
 
 
+def foreground_log(ws):
+    with open(ws.path("foreground.log"), errors="replace") as f:
+        return f.read()
+
+
 def node_env(ws, name, port, data=None):
     env = ws.node_env(unique(name), PORT=str(port))
     env.pop("COUNTER_DATA", None)
@@ -147,12 +152,13 @@ def test(ws):
     port = free_port()
     env = node_env(ws, "counter_fg", port, data=moved)
     node = env["RELEASE_NODE"]
-    with open(ws.path("foreground.log"), "wb") as out:
+    with open(ws.path("foreground.log"), "wb") as log_file:
         fg = subprocess.Popen([os.path.join(root, "bin", "counter"),
-                               "foreground"], env=env, stdout=out,
+                               "foreground"], env=env, stdout=log_file,
                               stderr=subprocess.STDOUT)
     ws.pids.append(fg.pid)
     ws.nodes[(os.path.join(root, "bin", "counter"), node)] = env
+    before = hook_log(moved)
     try:
         wait_migrated(port, proc=fg)
         vm = int(ws.bin(root, "counter", "pid", env=env).stdout)
@@ -173,9 +179,10 @@ def test(ws):
             code = fg.wait(timeout=60)
         except subprocess.TimeoutExpired:
             raise Failure("foreground did not stop on SIGTERM")
-    finally:
-        with open(ws.path("foreground.log"), errors="replace") as f:
-            out = f.read()
+    except Failure as e:
+        raise Failure("%s\nthe output of foreground:\n%s"
+                      % (e, foreground_log(ws)))
+    out = foreground_log(ws)
     check(code == 0, "foreground exited %d after SIGTERM:\n%s", code, out)
     ws.forget(fg.pid)
     wait_gone(vm)
@@ -186,9 +193,10 @@ def test(ws):
     check(p.returncode == 1, "ping after SIGTERM: %d %r", p.returncode,
           p.stdout)
     log = hook_log(moved)
-    check(log.endswith("pre_stop ran for %s\npost_stop ran for %s\n"
-                       % (node, node)),
-          "the stop hooks of foreground wrote %r\nits output:\n%s", log, out)
+    check(log == before + "pre_stop ran for %s\npost_stop ran for %s\n"
+          % (node, node),
+          "the stop hooks of foreground wrote %r\nits output:\n%s",
+          log[len(before):], out)
 
 
 if __name__ == "__main__":

@@ -93,7 +93,8 @@ route('GET', [<<"schema">>], _) ->
 route('GET', [<<"rows">>], _) ->
     case counter_store:rows() of
         {ok, Rows} ->
-            {200, [[Name, $\s, integer_to_binary(N), $\n] || {Name, N} <- Rows]};
+            {200, [[Name, $\s, integer_to_binary(N), $\n]
+                   || {Name, N} <- Rows]};
         {error, not_migrated} ->
             {503, <<"not migrated\n">>}
     end;
