@@ -125,6 +125,7 @@ render(struct gen *g, struct relc_strbuf *out, const char *name)
 		    {"include_erts", g->plan->erts_src ? "true" : "false"},
 		    {"otp_apps", otp_apps.buf},
 		    {"relc_version", g->in->relc_version},
+		    {"cookie_file", ""},
 		};
 
 		relc_strbuf_reset(out);
