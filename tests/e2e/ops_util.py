@@ -1,31 +1,18 @@
 """Helpers for the tests of the operator's side of bin/NAME (issue 8):
 a release of examples/hello with hooks, custom commands, an env.sh, a
-sys.config and vm.args holding ${VAR}s and a cookie_file; free ports; a
+sys.config and vm.args holding ${VAR}s and a cookie_file, all given in
+its rel/relc.yaml and put into the release by relc build; free ports; a
 command run in a mount namespace of its own (read-only bind mounts, a
-full tmpfs, a /dev/urandom that gives nothing).
-
-relc's build side writes hooks, commands, env.sh, libexec/ and the
-cookie_file into the release from rel/relc.yaml.  Until it does, the
-release is built plainly and these files are put into releases/VSN/ by
-hand, exactly where the build will put them (see install_by_hand)."""
+full tmpfs, a /dev/urandom that gives nothing)."""
+import json
 import os
 import shutil
 import socket
 import subprocess
 
-from relc_e2e import TOP, check, compile_hello, run
+from relc_e2e import check, compile_hello, run
 
 VSN = "0.1.0"
-
-
-def render_template(name, release):
-    """templates/NAME as relc renders it, for the names it uses."""
-    with open(os.path.join(TOP, "templates", name)) as f:
-        text = f.read()
-    for key, value in (("release_name", release), ("relc_version", "test")):
-        text = text.replace("{{!%s}}" % key, value)
-        text = text.replace("{{%s}}" % key, "'%s'" % value)
-    return text
 
 
 def write(path, text, mode=0o644):
@@ -35,49 +22,55 @@ def write(path, text, mode=0o644):
     os.chmod(path, mode)
 
 
-def install_by_hand(root, hooks, commands, env_sh, sys_config, vm_args,
-                    cookie_file):
-    rel = os.path.join(root, "releases", VSN)
-    for hook, files in hooks.items():
-        for name, text in files:
-            write(os.path.join(rel, "hooks", hook, name), text, 0o755)
-    for name, text in commands.items():
-        write(os.path.join(rel, "commands", name), text, 0o755)
-    if env_sh is not None:
-        write(os.path.join(rel, "env.sh"), env_sh)
-    if sys_config is not None:
-        write(os.path.join(rel, "sys.config"), sys_config)
-    if vm_args is not None:
-        with open(os.path.join(rel, "vm.args"), "a") as f:
-            f.write(vm_args)
-    for tool in ("release_ctl", "release_remote_ctl"):
-        write(os.path.join(rel, "libexec", tool),
-              render_template(tool, "hello"), 0o755)
-    if cookie_file is not None:
-        script = os.path.join(root, "bin", "hello")
-        with open(script) as f:
-            text = f.read()
-        check("RELC_COOKIE_FILE=''\n" in text, "bin/hello has no cookie_file")
-        text = text.replace("RELC_COOKIE_FILE=''\n", "RELC_COOKIE_FILE='%s'\n"
-                            % cookie_file.replace("'", "'\\''"))
-        write(script, text, 0o755)
+def q(text):
+    """A YAML scalar (JSON's strings are YAML's double-quoted ones)."""
+    return json.dumps(text)
 
 
 def build_hello(ws, hooks=None, commands=None, env_sh=None, sys_config=None,
                 vm_args=None, cookie_file=None, name="hello"):
-    """examples/hello compiled and built, with these extras: hooks maps a
-    hook to [(file name, script)], commands a name to a script; env_sh and
-    sys_config are the files' text, vm_args lines added to vm.args.
-    Returns the release root."""
-    built = ws.path("hello", "_build", "prod", "rel", "hello")
-    if not os.path.isdir(built):
-        project = compile_hello(ws)
-        run([ws.relc, "build"], cwd=project)
-    out = ws.path("releases", name)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    run(["cp", "-a", built, out])
-    install_by_hand(out, hooks or {}, commands or {}, env_sh, sys_config,
-                    vm_args, cookie_file)
+    """A release of examples/hello (compiled once) built by relc from a
+    project of its own, ws/projects/NAME, whose rel/relc.yaml gives these
+    extras: hooks maps a hook to [(file name, script)] (a directory of
+    scripts), commands a name to a script; env_sh, sys_config and vm_args
+    are the files' text; cookie_file the run-time path.  Returns the
+    release root."""
+    hello = ws.path("hello")
+    if not os.path.isdir(hello):
+        compile_hello(ws)
+    project = ws.path("projects", name)
+    rel = os.path.join(project, "rel")
+    lines = ["releases:", "  hello:", "    version: %s" % VSN,
+             "    applications: [hello, {runtime_tools: load}]",
+             "    lib_dirs: [%s]" % q(os.path.join(hello, "_build",
+                                                   "default", "lib"))]
+    if hooks:
+        lines.append("    hooks:")
+        for hook, files in hooks.items():
+            for fname, text in files:
+                write(os.path.join(rel, "hooks", hook, fname), text, 0o755)
+            lines.append("      %s: rel/hooks/%s" % (hook, hook))
+    if commands:
+        lines.append("    commands:")
+        for cmd, text in commands.items():
+            write(os.path.join(rel, "commands", cmd), text, 0o755)
+            lines.append("      %s: rel/commands/%s" % (cmd, cmd))
+    if env_sh is not None:
+        write(os.path.join(rel, "env.sh"), env_sh)
+        lines.append("    env_file: rel/env.sh")
+    if sys_config is not None:
+        write(os.path.join(rel, "sys.config"), sys_config)
+        lines.append("    sys_config: rel/sys.config")
+    if vm_args is not None:
+        write(os.path.join(rel, "vm.args"), vm_args)
+        lines.append("    vm_args: rel/vm.args")
+    if cookie_file is not None:
+        lines.append("    cookie_file: %s" % q(cookie_file))
+    write(os.path.join(rel, "relc.yaml"), "\n".join(lines) + "\n")
+    run([ws.relc, "build"], cwd=project)
+    out = os.path.join(project, "_build", "prod", "rel", "hello")
+    check(os.path.isfile(os.path.join(out, "bin", "hello")),
+          "relc build made no %s", out)
     return out
 
 
