@@ -2,7 +2,9 @@
 # The main job: compile examples/hello with rebar3, assemble its release
 # with relc, check its boot script against OTP's own systools, then run
 # it: start it in the background, ping it, call into its gen_server,
-# evaluate an expression, stop it, and pack it into a tarball.
+# evaluate an expression, stop it, and pack it into a tarball.  Then
+# relc init in a new project (hello's applications without its rel/):
+# build, start, the custom command init wrote, stop.
 #
 # usage: scripts/demo.sh [PATH/TO/relc]
 set -eu
@@ -30,11 +32,17 @@ RELEASE_DISTRIBUTION=name
 RELEASE_NODE=hello_demo_$$@127.0.0.1
 ERL_EPMD_ADDRESS=127.0.0.1
 export RELEASE_DISTRIBUTION RELEASE_NODE ERL_EPMD_ADDRESS
-trap '"$release/bin/hello" stop >/dev/null 2>&1 || true' EXIT
+name=hello
+fresh=
+cleanup() {
+	"$release/bin/$name" stop >/dev/null 2>&1 || true
+	[ -z "$fresh" ] || rm -rf "$fresh"
+}
+trap cleanup EXIT
 
 run() {
-	printf '\n$ bin/hello %s\n' "$*"
-	"$release/bin/hello" "$@"
+	printf '\n$ bin/%s %s\n' "$name" "$*"
+	"$release/bin/$name" "$@"
 }
 
 printf '\n=== running the release\n'
@@ -50,4 +58,24 @@ run stop
 printf '\n=== relc archive: a reproducible tarball\n'
 SOURCE_DATE_EPOCH=1700000000 "$relc" archive
 sha256sum _build/prod/hello-0.1.0.tar.gz
-printf '\nthe release built, booted, answered, stopped and was archived\n'
+
+# relc init in a new project: a copy of hello's applications, without
+# its rel/.
+printf '\n=== relc init in a new project\n'
+fresh=$(mktemp -d)
+mkdir "$fresh/shop"
+cp -R apps rebar.config "$fresh/shop/"
+cd "$fresh/shop"
+"$relc" init
+rebar3 compile >/dev/null
+"$relc" build --env prod
+release=$fresh/shop/_build/prod/rel/shop
+name=shop
+RELEASE_NODE=shop_demo_$$@127.0.0.1
+run start
+run help | tail -n 3
+run hello
+run ping
+run stop
+
+printf '\nthe releases built, booted, answered, stopped and were archived\n'

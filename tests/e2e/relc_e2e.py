@@ -22,7 +22,7 @@ from needs import require  # noqa: E402
 # What bin/NAME and erts/bin/erl use, and nothing else: no Erlang.
 TOOLS = ["sh", "dirname", "basename", "readlink", "cat", "sed", "head",
          "tail", "grep", "od", "tr", "mv", "mkdir", "sleep", "wc", "uname",
-         "rm"]
+         "rm", "awk", "ln", "chmod", "id", "ls", "cksum"]
 
 
 class Failure(Exception):
