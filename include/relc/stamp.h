@@ -144,6 +144,13 @@ int relc_stamp_record(struct relc_stamp *out, const char *root,
 size_t relc_stamp_verify(const struct relc_stamp *st, const char *root,
 			 struct relc_strset *damaged);
 
+/*
+ * One input file of the generated files, for the key: "input PATH SIZE
+ * MTIME INODE MODE" (the file a link leads to), or "input PATH -" when
+ * there is none.
+ */
+void relc_stamp_input(struct relc_strbuf *out, const char *path);
+
 /* The part of the release `path` belongs to, as verify names it. */
 void relc_stamp_part_of(struct relc_strbuf *out, const char *path);
 

@@ -22,6 +22,7 @@
 #include "relc/plan.h"
 #include "relc/resolve.h"
 #include "relc/script.h"
+#include "relc/stamp.h"
 #include "relc/strbuf.h"
 #include "relc/template.h"
 #include "relc/term.h"
@@ -309,21 +310,6 @@ out:
 	return r;
 }
 
-/* "PATH SIZE MTIME INODE", or "PATH -" when there is none. */
-static void
-describe_file(struct relc_strbuf *out, const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0)
-		relc_strbuf_addf(out, "input %s -\n", path);
-	else
-		relc_strbuf_addf(
-		    out, "input %s %jd %jd.%09ld %ju\n", path,
-		    (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
-		    (long)st.st_mtim.tv_nsec, (uintmax_t)st.st_ino);
-}
-
 void
 relc_relfiles_inputs(struct relc_strbuf *out, const struct relc_plan_in *in)
 {
@@ -348,14 +334,14 @@ relc_relfiles_inputs(struct relc_strbuf *out, const struct relc_plan_in *in)
 		for (k = 0; k < ra->incl.n; k++)
 			relc_strbuf_addf(out, " %s", ra->incl.v[k]);
 		relc_strbuf_addch(out, '\n');
-		describe_file(out, ra->app->path);
+		relc_stamp_input(out, ra->app->path);
 	}
 	for (i = 0; i < in->nboot; i++)
 		relc_strbuf_addf(out, "boot %s %s\n", in->boot[i].app->name,
 				 relc_start_type_name(in->boot[i].type));
 	for (i = 0; i < RELC_ARRAY_SIZE(project_files); i++) {
 		relc_path_resolve(&path, in->project, project_files[i]);
-		describe_file(out, path.buf);
+		relc_stamp_input(out, path.buf);
 	}
 	relc_strbuf_release(&path);
 }

@@ -772,6 +772,21 @@ out:
 }
 
 void
+relc_stamp_input(struct relc_strbuf *out, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		relc_strbuf_addf(out, "input %s -\n", path);
+	else
+		relc_strbuf_addf(out, "input %s %jd %jd.%09ld %ju %o\n", path,
+				 (intmax_t)st.st_size,
+				 (intmax_t)st.st_mtim.tv_sec,
+				 (long)st.st_mtim.tv_nsec, (uintmax_t)st.st_ino,
+				 (unsigned)st.st_mode);
+}
+
+void
 relc_stamp_part_of(struct relc_strbuf *out, const char *path)
 {
 	const char *slash = strchr(path, '/');

@@ -16,6 +16,7 @@
 #include "relc/plan.h"
 #include "relc/relfiles.h"
 #include "relc/runconf.h"
+#include "relc/stamp.h"
 #include "relc/strbuf.h"
 #include "relc/template.h"
 #include "relc/walk.h"
@@ -43,6 +44,21 @@ config_path(const struct relc_settings *s)
 		if (s->where[i].file)
 			return s->where[i].file;
 	return NULL;
+}
+
+static void
+uf_init(struct uf *u, struct relc_plan *plan, const struct relc_plan_in *in,
+	struct relc_arena *arena, struct relc_error *err)
+{
+	memset(u, 0, sizeof(*u));
+	u->plan = plan;
+	u->in = in;
+	u->s = in->settings;
+	u->arena = arena;
+	u->err = err;
+	u->config = plan->config;
+	relc_strbuf_init(&u->reldir, 0);
+	relc_strbuf_addf(&u->reldir, "releases/%s", plan->vsn);
 }
 
 static void
@@ -356,16 +372,8 @@ relc_userfiles_list(struct relc_plan *plan, const struct relc_plan_in *in,
 	size_t i;
 	int r = -1;
 
-	memset(&u, 0, sizeof(u));
-	u.plan = plan;
-	u.in = in;
-	u.s = in->settings;
-	u.arena = arena;
-	u.err = err;
-	u.config = config_path(in->settings);
-	plan->config = u.config;
-	relc_strbuf_init(&u.reldir, 0);
-	relc_strbuf_addf(&u.reldir, "releases/%s", plan->vsn);
+	plan->config = config_path(in->settings);
+	uf_init(&u, plan, in, arena, err);
 
 	if (choose(&u, RELC_S_VM_ARGS, u.s->vm_args, vm_args,
 		   RELC_ARRAY_SIZE(vm_args), &plan->vm_args_src) ||
@@ -490,21 +498,6 @@ out:
 
 /* ---- the stamp's inputs -------------------------------------------------- */
 
-static void
-describe_input(struct relc_strbuf *out, const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		relc_strbuf_addf(out, "input %s -\n", path);
-	else
-		relc_strbuf_addf(out, "input %s %jd %jd.%09ld %ju %o\n", path,
-				 (intmax_t)st.st_size,
-				 (intmax_t)st.st_mtim.tv_sec,
-				 (long)st.st_mtim.tv_nsec, (uintmax_t)st.st_ino,
-				 (unsigned)st.st_mode);
-}
-
 void
 relc_userfiles_inputs(struct relc_strbuf *out, const struct relc_plan *plan,
 		      const struct relc_plan_in *in)
@@ -519,23 +512,23 @@ relc_userfiles_inputs(struct relc_strbuf *out, const struct relc_plan *plan,
 
 	for (i = 0; i < RELC_ARRAY_SIZE(candidates); i++) {
 		relc_path_resolve(&path, in->project, candidates[i]);
-		describe_input(out, path.buf);
+		relc_stamp_input(out, path.buf);
 	}
 	/* a hook directory's listing: a script added or removed */
 	for (i = 0; i < s->nhooks; i++) {
 		relc_path_resolve(&path, in->project, s->hooks[i].value);
-		describe_input(out, path.buf);
+		relc_stamp_input(out, path.buf);
 	}
 	for (i = 0; i < plan->nfiles; i++) {
 		const struct relc_plan_file *f = &plan->files[i];
 
 		if (f->src && f->kind != RELC_PLAN_SYMLINK)
-			describe_input(out, f->src);
+			relc_stamp_input(out, f->src);
 	}
 	if (plan->vm_args_src)
-		describe_input(out, plan->vm_args_src);
+		relc_stamp_input(out, plan->vm_args_src);
 	if (plan->sys_config_src)
-		describe_input(out, plan->sys_config_src);
+		relc_stamp_input(out, plan->sys_config_src);
 	relc_strbuf_release(&path);
 }
 
@@ -625,15 +618,7 @@ relc_userfiles_render(struct relc_plan *plan, const struct relc_plan_in *in,
 	size_t i;
 	int r = -1;
 
-	memset(&u, 0, sizeof(u));
-	u.plan = plan;
-	u.in = in;
-	u.s = in->settings;
-	u.arena = arena;
-	u.err = err;
-	u.config = plan->config;
-	relc_strbuf_init(&u.reldir, 0);
-	relc_strbuf_addf(&u.reldir, "releases/%s", plan->vsn);
+	uf_init(&u, plan, in, arena, err);
 	if (config_files(&u))
 		goto out;
 	for (i = 0; i < plan->nfiles; i++)
