@@ -839,7 +839,10 @@ fill_keys(struct ctx *c)
 		    setting_table[i].key;
 }
 
-/* A cookie: an atom's text, without blanks (bin/NAME reads it as a word). */
+/*
+ * A cookie: printable ASCII without blanks (bin/NAME reads it as a word,
+ * and refuses any other).
+ */
 static int
 get_word(struct ctx *c, const yaml_node_t *v, const char *key, const char **out)
 {
@@ -852,10 +855,10 @@ get_word(struct ctx *c, const yaml_node_t *v, const char *key, const char **out)
 	if (strlen(*out) > 255)
 		return node_error(c, v, "'%s' is longer than 255 bytes", key);
 	for (p = *out; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
 			return node_error(c, v,
-					  "'%s' must not contain blanks or "
-					  "control characters",
+					  "'%s' must be printable ASCII, "
+					  "without blanks",
 					  key);
 	return 0;
 }

@@ -184,6 +184,14 @@ hook(struct uf *u, const struct relc_kv *kv)
 	project_path(u, &src, kv->value);
 	relc_strbuf_addf(&what, "hook '%s'", kv->key);
 	if (!relc_fs_is_dir(src.buf)) {
+		if (relc_path_basename(src.buf)[0] == '.') {
+			relc_error_at(u->err, RELC_ECONFIG, u->config, kv->line,
+				      kv->col,
+				      "%s: '%s' is a hidden file, which "
+				      "bin/NAME would not run: rename it",
+				      what.buf, src.buf);
+			goto out;
+		}
 		relc_strbuf_addf(&dest, "%s/hooks/%s/%s", u->reldir.buf,
 				 kv->key, relc_path_basename(src.buf));
 		r = script(u, kv, src.buf, dest.buf, what.buf);
