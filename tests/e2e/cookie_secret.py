@@ -131,7 +131,7 @@ def generation_fails(ws, root):
     os.makedirs(full)
     mount = shutil.which("mount")
     script = """
-        "$MOUNT" -t tmpfs -o size=16k tmpfs "$FULL"
+        "$MOUNT" -t tmpfs -o size=16k,mode=0700 tmpfs "$FULL"
         dd if=/dev/zero of="$FULL/fill" bs=1k count=64 2>/dev/null
         RELEASE_TMP=$FULL "$BIN" ping; echo "exit $?"
         RELEASE_TMP=$FULL "$BIN" ping; echo "exit $?"

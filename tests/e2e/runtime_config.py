@@ -119,7 +119,38 @@ def test(ws):
     left = sorted(os.listdir(os.path.join(root, "tmp")))
     check(left == ["pipe"], "tmp/ after stop: %s", left)
 
+    unsafe_settings(ws, root, env)
     read_only(ws, root, env)
+
+
+def unsafe_settings(ws, root, env):
+    """A RELEASE_TMP others can write to is refused (its COOKIE and pipes
+    would be theirs); a timeout that is no number is refused before a
+    node starts; a relative RELEASE_TMP is the caller's, made absolute."""
+    shared = ws.path("shared")
+    os.makedirs(shared)
+    os.chmod(shared, 0o1777)
+    p = ws.bin(root, "hello", "start", env=dict(env, RELEASE_TMP=shared),
+               ok=False)
+    check(p.returncode == 1 and "can be written by other users" in p.stderr,
+          "a shared RELEASE_TMP: %d %r", p.returncode, p.stderr)
+    check(os.listdir(shared) == [], "written into a shared RELEASE_TMP: %s",
+          os.listdir(shared))
+    for cmd in ("foreground", "start"):
+        p = ws.bin(root, "hello", cmd,
+                   env=dict(env, RELEASE_START_TIMEOUT="60s"), ok=False)
+        check(p.returncode == 1 and p.stderr == "hello: RELEASE_START_TIMEOUT "
+              "must be a number of seconds, not '60s'\n",
+              "%s with a bad timeout: %d %r", cmd, p.returncode, p.stderr)
+    p = ws.bin(root, "hello", "ping", env=env, ok=False)
+    check(p.returncode == 1, "a node runs after a bad timeout: %r", p.stdout)
+    rel_env = dict(env, RELEASE_TMP="reltmp")
+    caller = ws.path("caller")
+    os.makedirs(caller)
+    p = run([os.path.join(root, "bin", "hello"), "eval",
+             'os:getenv("RELEASE_TMP")'], env=rel_env, cwd=caller)
+    check(p.stdout == '"%s/reltmp"\n' % caller, "a relative RELEASE_TMP: %r",
+          p.stdout)
 
 
 def read_only(ws, built, env):
