@@ -321,20 +321,24 @@ tok_dup(const struct tok *t, struct relc_arena *arena)
 	return relc_arena_memdupz(arena, t->text, t->len);
 }
 
-/* The literal string value of @name in the module, or NULL. */
+/*
+ * The literal value of @name in the module, when it is of the type `want`
+ * (a string, an atom), or NULL.
+ */
 static const char *
 find_attribute(const char *buf, size_t len, const struct tok *name,
-	       struct relc_arena *arena)
+	       enum tok_type want, struct relc_arena *arena)
 {
 	struct lexer lx = {buf, len, 0};
 	struct tok t, prev;
 
 	set_tok(&prev, TOK_END, buf, 0);
 	while (next_tok(&lx, &t)) {
-		if (t.type == TOK_STRING && prev.type == TOK_ATTR &&
-		    prev.len == name->len &&
-		    !memcmp(prev.text, name->text, name->len))
-			return t.plain ? tok_dup(&t, arena) : NULL;
+		if (prev.type == TOK_ATTR && prev.len == name->len &&
+		    !memcmp(prev.text, name->text, name->len) &&
+		    (t.type == TOK_STRING || t.type == TOK_ATOM))
+			return t.type == want && t.plain ? tok_dup(&t, arena)
+							 : NULL;
 		prev = t;
 	}
 	return NULL;
@@ -347,15 +351,20 @@ take_value(struct relc_mix_project *out, const struct tok *key,
 	   struct relc_arena *arena)
 {
 	if (tok_is(key, TOK_KEY, "app")) {
-		if (t->type == TOK_ATOM && t->plain && !out->app)
+		if (out->app)
+			return;
+		if (t->type == TOK_ATOM && t->plain)
 			out->app = tok_dup(t, arena);
+		else if (t->type == TOK_ATTR) /* app: @app */
+			out->app = find_attribute(buf, len, t, TOK_ATOM, arena);
 	} else if (tok_is(key, TOK_KEY, "version")) {
 		if (out->version)
 			return;
 		if (t->type == TOK_STRING && t->plain)
 			out->version = tok_dup(t, arena);
 		else if (t->type == TOK_ATTR)
-			out->version = find_attribute(buf, len, t, arena);
+			out->version =
+			    find_attribute(buf, len, t, TOK_STRING, arena);
 	} else if (tok_is(key, TOK_KEY, "apps_path")) {
 		if (t->type == TOK_STRING && t->plain && !out->apps_path)
 			out->apps_path = tok_dup(t, arena);

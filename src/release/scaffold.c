@@ -306,6 +306,8 @@ out:
 	return r;
 }
 
+static const char *name_from_dir(struct detect *d);
+
 static int
 detect_mix(struct detect *d, const char *path)
 {
@@ -318,6 +320,17 @@ detect_mix(struct detect *d, const char *path)
 		d->s->vsn = m.version;
 	if (m.apps_path)
 		return detect_mix_umbrella(d, &m);
+	/*
+	 * app: given some other way than a literal or an attribute: the
+	 * directory's name, when a compiled application of that name says
+	 * so
+	 */
+	if (!m.app) {
+		const char *guess = name_from_dir(d);
+
+		if (relc_projscan_name_ok(guess) && compiled_vsn(d, guess))
+			m.app = guess;
+	}
 	if (!m.app)
 		return relc_error_at(d->err, RELC_EAPP, path, 0, 0,
 				     "cannot find the application's name "

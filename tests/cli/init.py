@@ -283,6 +283,26 @@ def main():
         run_project(relc_bin, "mix --release", root, "svc", "0.1.0",
                     ["computed"], "mix", args=("--release", "svc"))
 
+        # mix, app: @app (an attribute holding an atom)
+        root = os.path.join(tmp, "attr_app")
+        write(root, "mix.exs", mix_exs(
+            "AttrApp", '  @app :attr_app\n  @version "3.1.0"\n\n'
+            '  def project do\n    [app: @app, version: @version]\n'
+            '  end\n'))
+        run_project(relc_bin, "mix @app", root, "attr_app", "3.1.0",
+                    ["attr_app"], "mix")
+
+        # mix, app: computed: the directory's name, once compiled
+        root = os.path.join(tmp, "late_app")
+        write(root, "mix.exs", mix_exs(
+            "LateApp", '  def project do\n    [app: name(), '
+            'version: "0.9.0"]\n  end\n\n'
+            '  defp name, do: :late_app\n'))
+        write(root, "_build/prod/lib/late_app/ebin/late_app.app",
+              app_src("late_app", '"0.9.0"'))
+        run_project(relc_bin, "mix computed app", root, "late_app", "0.9.0",
+                    ["late_app"], "mix")
+
         # plain Erlang: ebin/NAME.app
         root = os.path.join(tmp, "hello")
         write(root, "ebin/hello.app", app_src("hello", '"0.1.0"'))

@@ -96,6 +96,14 @@ test_mix_attribute(void **state)
 	/* no such attribute */
 	assert_mix("def project do [app: :x, version: @vsn] end", "x", NULL,
 		   NULL);
+	/* app: @app, as mix's own generators may write it */
+	assert_mix("@app :my_app\n@version \"1.0.0\"\n"
+		   "def project do [app: @app, version: @version] end",
+		   "my_app", "1.0.0", NULL);
+	/* an attribute of the other type is no value */
+	assert_mix("@app \"my_app\"\n@version :v1\n"
+		   "def project do [app: @app, version: @version] end",
+		   NULL, NULL, NULL);
 }
 
 static void
