@@ -103,8 +103,9 @@ def children(pid):
         return []
 
 
-def foreground_sigterm(ws, root, log, prefix, label):
-    """foreground (under prefix, e.g. unshare), SIGTERM once post_start ran:
+def foreground_sigterm(ws, root, log, prefix, label, sig=signal.SIGTERM):
+    """foreground (under prefix, e.g. unshare), SIGTERM (or sig: SIGINT,
+    which the script turns into a SIGTERM for the VM) once post_start ran:
     the stop hooks run, the node goes, the exit status is 0."""
     env = ws.node_env(unique("hooks_fg"), HOOK_LOG=log)
     if os.path.exists(log):
@@ -132,11 +133,12 @@ def foreground_sigterm(ws, root, log, prefix, label):
     if vm is not None:
         check(vm in children(script),
               "the VM (%d) is not a child of foreground (%d)", vm, script)
-    os.kill(script, signal.SIGTERM)
+    os.kill(script, sig)
     try:
         code = fg.wait(timeout=60)
     except subprocess.TimeoutExpired:
-        raise Failure("foreground (%s) did not stop on SIGTERM" % label)
+        raise Failure("foreground (%s) did not stop on %s" % (label,
+                                                             sig.name))
     out = fg.stdout.read()
     ws.forget(fg.pid)
     check(code == 0, "foreground (%s) exited %d after SIGTERM:\n%s", label,
@@ -231,6 +233,7 @@ def test(ws):
 
     # foreground: SIGTERM runs the stop hooks; as a container's PID 1 too
     foreground_sigterm(ws, root, log, [], "child of the test")
+    foreground_sigterm(ws, root, log, [], "SIGINT", signal.SIGINT)
     unshare = shutil.which("unshare") or "unshare"
     for prefix in ([unshare, "--pid", "--fork", "--mount-proc"],
                    [unshare, "--map-root-user", "--pid", "--fork",
