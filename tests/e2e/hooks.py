@@ -151,7 +151,7 @@ def foreground_sigterm(ws, root, log, prefix, label, sig=signal.SIGTERM):
                   ("pre_stop", "10-log"), ("post_stop", "10-log")],
           "foreground (%s) ran the hooks %s", label, run)
     not_running(ws, root, env)
-    print("foreground (%s): SIGTERM ran the stop hooks, exit 0" % label)
+    print("foreground (%s): %s ran the stop hooks, exit 0" % (label, sig.name))
 
 
 def test(ws):
