@@ -87,6 +87,18 @@ otp_app_list(const struct gen *g, struct relc_strbuf *out)
 	}
 }
 
+/* Does the release hold Elixir (the application `elixir`)? */
+static int
+has_elixir(const struct gen *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->in->spec->napps; i++)
+		if (!strcmp(g->in->spec->apps[i].app->name, "elixir"))
+			return 1;
+	return 0;
+}
+
 /*
  * Render template `name`: the project's rel/templates/NAME when there is
  * one, else relc's own.
@@ -128,6 +140,8 @@ render(struct gen *g, struct relc_strbuf *out, const char *name)
 		    {"otp_apps", otp_apps.buf},
 		    {"relc_version", g->in->relc_version},
 		    {"cookie_file", cookie_file ? cookie_file : ""},
+		    {"elixir", has_elixir(g) ? "true" : "false"},
+		    {"release_env", g->in->env ? g->in->env : ""},
 		};
 
 		relc_strbuf_reset(out);
