@@ -41,4 +41,15 @@ int relc_project_archive_path(struct relc_strbuf *out, const char *out_dir,
 			      const struct relc_settings *s,
 			      const char *file_name, struct relc_error *err);
 
+struct relc_arena;
+struct relc_mix_project;
+
+/*
+ * Is the project a mix project (a mix.exs in its directory)?  Returns 1
+ * with *out what the mix.exs says (projscan.h), 0 when there is no
+ * mix.exs, -1 when it cannot be read.
+ */
+int relc_project_mix(struct relc_mix_project *out, const struct relc_project *p,
+		     struct relc_arena *arena, struct relc_error *err);
+
 #endif

@@ -49,11 +49,24 @@ struct relc_resolve_in {
 	/* For messages: append the versions found of `name`, if any. */
 	void (*describe)(struct relc_strbuf *out, void *ctx, const char *name);
 	const char *searched; /* where applications were looked for */
+	/*
+	 * A mix project: `elixir` is always in the release (permanent, after
+	 * kernel and stdlib and before sasl, as mix lists them) and `iex` is
+	 * loaded unless the config gives it a type.
+	 */
+	int mix;
+	/*
+	 * The application a release without `applications` is for (a mix
+	 * project's app: in mix.exs); NULL: the one named like the release.
+	 */
+	const char *project_app;
 };
 
 /*
- * Resolve the release.  The applications are kernel, stdlib and sasl, the
- * configured ones, and everything they need (`applications`,
+ * Resolve the release.  The applications are kernel, stdlib and sasl (and
+ * for a mix project elixir, and iex loaded), the configured ones (without
+ * any, in->project_app or the one named like the release), and
+ * everything they need (`applications`,
  * `included_applications`, and `optional_applications` that exist), in
  * depth-first order with dependencies first.  Start types not configured
  * are inherited from the applications that need them (the strongest wins;

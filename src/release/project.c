@@ -8,6 +8,7 @@
 #include "relc/error.h"
 #include "relc/fsutil.h"
 #include "relc/path.h"
+#include "relc/projscan.h"
 
 int
 relc_project_locate(struct relc_project *p, const char *project_dir,
@@ -83,4 +84,28 @@ relc_project_archive_path(struct relc_strbuf *out, const char *out_dir,
 	if (!s->output_dir)
 		relc_path_pop(out);
 	return relc_path_push(out, file_name, "archive name", err);
+}
+
+/* A mix.exs larger than this is not one. */
+#define MAX_MIX_EXS ((size_t)1 << 20)
+
+int
+relc_project_mix(struct relc_mix_project *out, const struct relc_project *p,
+		 struct relc_arena *arena, struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, text = RELC_STRBUF_INIT;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	relc_project_path(p, &path, "mix.exs");
+	r = relc_fs_read_file(&text, path.buf, MAX_MIX_EXS, 1, err);
+	if (r == 0) {
+		relc_projscan_mix(out, text.buf, text.len, arena);
+		r = 1;
+	} else if (r == 1) {
+		r = 0;
+	}
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&text);
+	return r;
 }

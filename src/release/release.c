@@ -32,6 +32,7 @@
 #include "relc/place.h"
 #include "relc/plan.h"
 #include "relc/project.h"
+#include "relc/projscan.h"
 #include "relc/resolve.h"
 #include "relc/stamp.h"
 #include "relc/strbuf.h"
@@ -41,6 +42,8 @@
 
 struct build {
 	const struct relc_build_opts *opts;
+	int mix;			/* a mix project */
+	struct relc_mix_project mixexs; /* what its mix.exs says */
 	struct relc_build_result *res;
 	struct relc_error *err;
 	struct relc_arena arena;
@@ -97,6 +100,9 @@ stage_config(struct build *b)
 	    relc_config_load(&b->cfg, b->project.config.buf, b->err) ||
 	    relc_config_select(&b->rel, &b->env, &b->settings, b->cfg,
 			       o->release, o->env, o->mix_env, b->err))
+		return -1;
+	b->mix = relc_project_mix(&b->mixexs, &b->project, &b->arena, b->err);
+	if (b->mix < 0)
 		return -1;
 	if (relc_project_out_dir(&b->out_dir, &b->project, &b->settings, b->env,
 				 b->rel->name, b->err) ||
@@ -231,6 +237,8 @@ stage_resolve(struct build *b)
 	in.describe = describe_cb;
 	in.ctx = b;
 	in.searched = searched.buf;
+	in.mix = b->mix;
+	in.project_app = b->mixexs.apps_path ? NULL : b->mixexs.app;
 	r = relc_resolve(&b->spec, &in, &b->arena, b->err);
 	if (!r)
 		r = relc_graph_sort(&b->boot, &b->nboot, &b->spec, &b->arena,

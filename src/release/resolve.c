@@ -32,6 +32,8 @@ struct state {
 };
 
 static const char *const implicit_goals[] = {"kernel", "stdlib", "sasl"};
+/* mix release's @default_apps, in its order */
+static const char *const mix_goals[] = {"kernel", "stdlib", "elixir", "sasl"};
 
 static const struct relc_goal *
 find_goal(const struct relc_release_config *rel, const char *name)
@@ -327,23 +329,40 @@ relc_resolve(struct relc_relspec *out, const struct relc_resolve_in *in,
 	s.arena = arena;
 	s.err = err;
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < RELC_ARRAY_SIZE(implicit_goals); i++)
-		if (visit(&s, implicit_goals[i], 0, 1))
-			goto out;
+	if (in->mix) {
+		for (i = 0; i < RELC_ARRAY_SIZE(mix_goals); i++)
+			if (visit(&s, mix_goals[i], 0, 1))
+				goto out;
+	} else {
+		for (i = 0; i < RELC_ARRAY_SIZE(implicit_goals); i++)
+			if (visit(&s, implicit_goals[i], 0, 1))
+				goto out;
+	}
 	if (rel->has_goals) {
 		for (i = 0; i < rel->ngoals; i++)
 			if (visit(&s, rel->goals[i].name, 0, 1))
 				goto out;
-	} else if (visit(&s, rel->name, 0, 1)) {
+	} else if (visit(&s, in->project_app ? in->project_app : rel->name, 0,
+			 1)) {
 		goto out;
 	}
+	/*
+	 * iex loaded, so that a console can start IEx: not a root, so that
+	 * it is `load` unless something started needs it (or the config
+	 * says otherwise).
+	 */
+	if (in->mix && visit(&s, "iex", 0, 0))
+		goto out;
 	derive_types(&s);
 
 	out->name = rel->name;
 	out->erts_vsn = in->erts_vsn;
 	out->vsn = rel->vsn;
 	if (!out->vsn) {
-		long j = find_node(&s, rel->name);
+		/* a mix release's version is the project's: its app's */
+		long j = find_node(&s, in->project_app && !rel->has_goals
+					   ? in->project_app
+					   : rel->name);
 
 		if (j < 0) {
 			relc_error_at(err, RELC_ECONFIG, in->config_path,

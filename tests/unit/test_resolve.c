@@ -282,6 +282,114 @@ test_version_from_app(void **state)
 	assert_int_equal(spec.apps[spec.napps - 1].type, RELC_PERMANENT);
 }
 
+/* Elixir's own applications, as a mix project's release finds them. */
+static void
+add_elixir(void)
+{
+	add("compiler", "8.2.3", "[kernel, stdlib]", NULL, NULL);
+	add("elixir", "1.14.0", "[kernel, stdlib, compiler]", NULL, NULL);
+	add("logger", "1.14.0", "[kernel, stdlib, elixir]", NULL, NULL);
+	add("iex", "1.14.0", "[kernel, stdlib, elixir]", NULL, NULL);
+}
+
+/* Resolve a mix project's release: "name:type ..." and the version. */
+static char *
+resolve_mix(struct relc_release_config *rel, const char *project_app,
+	    const char **vsn, struct relc_error *err)
+{
+	struct relc_resolve_in in;
+	struct relc_relspec spec;
+	struct relc_strbuf sb = RELC_STRBUF_INIT;
+	size_t i;
+
+	memset(&in, 0, sizeof(in));
+	in.rel = rel;
+	in.config_path = "relc.yaml";
+	in.erts_vsn = "13.1.5";
+	in.lookup = lookup;
+	in.mix = 1;
+	in.project_app = project_app;
+	if (relc_resolve(&spec, &in, &arena, err) ||
+	    relc_resolve_check_types(&spec, rel, "relc.yaml", err))
+		return NULL;
+	for (i = 0; i < spec.napps; i++)
+		relc_strbuf_addf(&sb, "%s%s:%s", i ? " " : "",
+				 spec.apps[i].app->name,
+				 relc_start_type_name(spec.apps[i].type));
+	*vsn = spec.vsn;
+	return relc_strbuf_detach(&sb, NULL);
+}
+
+/* mix release's default set: elixir and sasl always, iex loaded. */
+static void
+test_mix_default_set(void **state)
+{
+	struct relc_release_config rel;
+	struct relc_error err = RELC_ERROR_INIT;
+	const char *vsn = NULL;
+	char *got;
+
+	(void)state;
+	add_elixir();
+	add("book_app", "0.2.0", "[kernel, stdlib, elixir, logger, dep]", NULL,
+	    NULL);
+	add("dep", "1.0.0", "[kernel, stdlib]", NULL, NULL);
+	memset(&rel, 0, sizeof(rel));
+	rel.name = "book"; /* not the app's name: mix.exs says which */
+	got = resolve_mix(&rel, "book_app", &vsn, &err);
+	if (!got)
+		fail_msg("resolve failed: %s", err.msg.buf);
+	assert_string_equal(got, "kernel:permanent stdlib:permanent "
+				 "compiler:permanent elixir:permanent "
+				 "sasl:permanent logger:permanent "
+				 "dep:permanent book_app:permanent iex:load");
+	assert_string_equal(vsn, "0.2.0"); /* the project's version */
+	free(got);
+}
+
+/* Listed applications (an umbrella's subset) and a type for iex. */
+static void
+test_mix_listed(void **state)
+{
+	struct relc_goal g[] = {goal("web", 0), goal("iex", RELC_NONE),
+				goal("sasl", RELC_LOAD)};
+	struct relc_release_config rel = release_of(g, 3);
+	struct relc_error err = RELC_ERROR_INIT;
+	const char *vsn = NULL;
+	char *got;
+
+	(void)state;
+	add_elixir();
+	add("web", "0.1.0", "[kernel, stdlib, elixir, core]", NULL, NULL);
+	add("core", "0.1.0", "[kernel, stdlib, elixir]", NULL, NULL);
+	add("admin", "0.1.0", "[kernel, stdlib, elixir, core]", NULL, NULL);
+	got = resolve_mix(&rel, NULL, &vsn, &err);
+	if (!got)
+		fail_msg("resolve failed: %s", err.msg.buf);
+	assert_string_equal(got, "kernel:permanent stdlib:permanent "
+				 "compiler:permanent elixir:permanent "
+				 "sasl:load core:permanent web:permanent "
+				 "iex:none");
+	free(got);
+}
+
+/* A mix project without Elixir to be found: the error says so. */
+static void
+test_mix_without_elixir(void **state)
+{
+	struct relc_release_config rel;
+	struct relc_error err = RELC_ERROR_INIT;
+	const char *vsn;
+
+	(void)state;
+	add("app", "1", NULL, NULL, NULL);
+	memset(&rel, 0, sizeof(rel));
+	rel.name = "app";
+	assert_null(resolve_mix(&rel, "app", &vsn, &err));
+	assert_string_equal(err.msg.buf, "cannot find application 'elixir'");
+	relc_error_release(&err);
+}
+
 int
 main(void)
 {
@@ -296,6 +404,11 @@ main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_version_from_app, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_mix_default_set, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_mix_listed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_mix_without_elixir, setup,
 					    teardown),
 	};
 
