@@ -110,6 +110,13 @@ struct relc_plan_in {
 	const char *project; /* the project directory */
 	const char *out_dir; /* where the release goes (for dev_mode links) */
 	const char *relc_version;
+	/*
+	 * A mix project's consolidated protocols (_build/ENV/lib/APP/
+	 * consolidated, or _build/ENV/consolidated for an umbrella), when
+	 * there are: their BEAM files go to releases/VSN/consolidated/,
+	 * first on the boot scripts' code path.  NULL: none.
+	 */
+	const char *consolidated;
 };
 
 /*

@@ -21,8 +21,8 @@ struct relc_strbuf;
  * whose layout is decided: cheap, and all a build that is up to date, or
  * an archive of it, needs.
  */
-int relc_relfiles_list(struct relc_plan *plan, struct relc_arena *arena,
-		       struct relc_error *err);
+int relc_relfiles_list(struct relc_plan *plan, const struct relc_plan_in *in,
+		       struct relc_arena *arena, struct relc_error *err);
 
 /*
  * Render relc's template `name` (or the project's rel/templates/NAME) for

@@ -28,12 +28,15 @@ enum relc_script_flags {
 /*
  * The script {script, {Name, Vsn}, Instructions} for applications already
  * in boot order.  Paths are "$ROOT/lib/APP-VSN/ebin" (but see
- * RELC_SCRIPT_RELEASE_LIB).  Pure.
+ * RELC_SCRIPT_RELEASE_LIB).  `prepend`, when not NULL, goes first in
+ * every {path, Dirs} that holds an application that is not OTP's, as mix
+ * puts its consolidated protocols first on the code path.  Pure.
  */
 int relc_script_build(const struct relc_term **out, const char *name,
 		      const char *vsn, const struct relc_bootapp *apps,
 		      size_t napps, const struct relc_otp *otp, unsigned flags,
-		      struct relc_arena *arena, struct relc_error *err);
+		      const char *prepend, struct relc_arena *arena,
+		      struct relc_error *err);
 
 /* The application term systools' pack_app/1 makes for the boot script. */
 const struct relc_term *relc_script_pack_app(const struct relc_bootapp *app,

@@ -208,8 +208,12 @@ int
 relc_script_build(const struct relc_term **out, const char *name,
 		  const char *vsn, const struct relc_bootapp *apps,
 		  size_t napps, const struct relc_otp *otp, unsigned flags,
-		  struct relc_arena *a, struct relc_error *err)
+		  const char *prepend, struct relc_arena *a,
+		  struct relc_error *err)
 {
+	const struct relc_term *pre =
+	    prepend ? relc_term_string(a, prepend) : NULL;
+	int any = 0; /* an application that is not OTP's */
 	struct tlist in = {NULL, 0, 0}, paths = {NULL, 0, 0};
 	const struct relc_term *kernel = NULL;
 	size_t i, k;
@@ -231,13 +235,31 @@ relc_script_build(const struct relc_term **out, const char *name,
 	paths.n = 0;
 	for (i = 0; i < napps; i++) {
 		const struct relc_term *p = ebin_path(a, apps[i].app, flags);
+		const struct relc_term *two[2];
 
 		push(&paths, p);
-		push(&in, pair(a, "path", relc_term_list(a, 1, &p)));
+		if (pre && apps[i].app->origin != RELC_ORIGIN_OTP) {
+			any = 1;
+			two[0] = pre;
+			two[1] = p;
+			push(&in, pair(a, "path", relc_term_list(a, 2, two)));
+		} else {
+			push(&in, pair(a, "path", relc_term_list(a, 1, &p)));
+		}
 		push(&in, pair(a, "primLoad", load_list(a, apps[i].app, otp)));
 	}
 	push(&in, pair(a, "progress", atom(a, "modules_loaded")));
-	push(&in, pair(a, "path", path_set(a, &paths)));
+	if (any) {
+		struct tlist all = {NULL, 0, 0};
+
+		push(&all, pre);
+		for (k = 0; k < paths.n; k++)
+			push(&all, paths.v[k]);
+		push(&in, pair(a, "path", path_set(a, &all)));
+		free(all.v);
+	} else {
+		push(&in, pair(a, "path", path_set(a, &paths)));
+	}
 
 	/* 3. the kernel processes */
 	for (i = 0; i < napps; i++)

@@ -172,7 +172,7 @@ relc_plan_make(struct relc_plan *out, const struct relc_plan_in *in,
 		    link_text(&pa->link, in, app, arena, err))
 			goto out;
 	}
-	if (relc_relfiles_list(out, arena, err) ||
+	if (relc_relfiles_list(out, in, arena, err) ||
 	    relc_userfiles_list(out, in, arena, err))
 		goto out;
 	qsort(out->files, out->nfiles, sizeof(*out->files), cmp_files);

@@ -266,6 +266,44 @@ identity(struct build *b, struct relc_strbuf *out)
 		    (intmax_t)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
 }
 
+/*
+ * A mix project's consolidated protocols, where mix's consolidation_path
+ * has them: the project app's consolidated/ (_build/ENV/lib/APP/), an
+ * umbrella's _build/ENV/consolidated.  NULL when there are none
+ * (consolidate_protocols: false, or not compiled).
+ */
+static const char *
+consolidated(struct build *b)
+{
+	struct relc_strbuf dir = RELC_STRBUF_INIT;
+	const char *r = NULL;
+	size_t i;
+
+	if (!b->mix)
+		return NULL;
+	if (b->mixexs.apps_path) {
+		struct relc_strbuf rel = RELC_STRBUF_INIT;
+
+		relc_strbuf_addf(&rel, "_build/%s/consolidated", b->env);
+		relc_project_path(&b->project, &dir, rel.buf);
+		relc_strbuf_release(&rel);
+	} else if (b->mixexs.app) {
+		for (i = 0; i < b->spec.napps; i++) {
+			const struct relc_app *app = b->spec.apps[i].app;
+
+			if (strcmp(app->name, b->mixexs.app) ||
+			    app->origin != RELC_ORIGIN_PROJECT)
+				continue;
+			relc_strbuf_addstr(&dir, app->dir);
+			relc_path_append(&dir, "consolidated");
+		}
+	}
+	if (dir.len && relc_fs_is_dir(dir.buf))
+		r = relc_arena_strdup(&b->arena, dir.buf);
+	relc_strbuf_release(&dir);
+	return r;
+}
+
 static int
 stage_plan(struct build *b)
 {
@@ -280,6 +318,7 @@ stage_plan(struct build *b)
 	in->project = b->project.dir.buf;
 	in->out_dir = b->out_abs.buf;
 	in->relc_version = RELC_VERSION;
+	in->consolidated = consolidated(b);
 	return relc_plan_make(&b->plan, in, &b->arena, b->err);
 }
 

@@ -12,6 +12,7 @@
 
 #include "relc/appfile.h"
 #include "relc/arena.h"
+#include "relc/beam.h"
 #include "relc/config.h"
 #include "relc/error.h"
 #include "relc/etf.h"
@@ -29,6 +30,7 @@
 #include "relc/userfiles.h"
 
 #define MAX_TEXT_FILE ((size_t)1 << 20)
+#define MAX_BEAM_FILE ((size_t)64 << 20)
 
 struct gen {
 	struct relc_plan *plan;
@@ -164,6 +166,25 @@ script_flags(const struct gen *g)
 	       (g->plan->erts_src ? 0 : RELC_SCRIPT_RELEASE_LIB);
 }
 
+/* Where the boot scripts find releases/VSN/consolidated, or NULL. */
+static const char *
+consolidated_path(struct gen *g)
+{
+	struct relc_strbuf sb = RELC_STRBUF_INIT;
+	const char *p;
+
+	if (!g->in->consolidated)
+		return NULL;
+	if (script_flags(g) & RELC_SCRIPT_RELEASE_LIB)
+		relc_strbuf_addf(&sb, "$RELEASE_LIB/../%s/consolidated",
+				 g->reldir.buf);
+	else
+		relc_strbuf_addf(&sb, "$ROOT/%s/consolidated", g->reldir.buf);
+	p = relc_arena_strdup(g->arena, sb.buf);
+	relc_strbuf_release(&sb);
+	return p;
+}
+
 static int
 script(struct gen *g, const char *name, const struct relc_term *t,
        int with_text)
@@ -205,9 +226,10 @@ boot_files(struct gen *g)
 	const struct relc_term *t;
 	size_t i, nm = 0, nmboot;
 	unsigned flags = script_flags(g);
+	const char *cons = consolidated_path(g);
 
 	if (relc_script_build(&t, spec->name, spec->vsn, in->boot, in->nboot,
-			      in->otp, flags, g->arena, g->err) ||
+			      in->otp, flags, cons, g->arena, g->err) ||
 	    script(g, "start", t, 1))
 		return -1;
 
@@ -220,7 +242,7 @@ boot_files(struct gen *g)
 			clean[i].type = RELC_LOAD;
 	}
 	if (relc_script_build(&t, spec->name, spec->vsn, clean, in->nboot,
-			      in->otp, flags, g->arena, g->err) ||
+			      in->otp, flags, cons, g->arena, g->err) ||
 	    script(g, "start_clean", t, 0))
 		return -1;
 
@@ -232,7 +254,7 @@ boot_files(struct gen *g)
 	minimal.napps = nm;
 	if (relc_graph_sort(&mboot, &nmboot, &minimal, g->arena, g->err) ||
 	    relc_script_build(&t, spec->name, spec->vsn, mboot, nmboot, in->otp,
-			      flags, g->arena, g->err))
+			      flags, NULL, g->arena, g->err))
 		return -1;
 	return script(g, "no_dot_erlang", t, 0);
 }
@@ -272,9 +294,81 @@ releases_file(struct gen *g)
 	relc_strbuf_release(&dir);
 }
 
+/*
+ * releases/VSN/consolidated/NAME.beam for each BEAM file of the project's
+ * consolidated protocols (as mix's copy_ebin: the BEAM files only).
+ */
+static int
+list_consolidated(struct relc_plan *plan, const struct relc_plan_in *in,
+		  const char *reldir, struct relc_arena *arena,
+		  struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, src = RELC_STRBUF_INIT;
+	char **names = NULL;
+	size_t n = 0, i, len;
+	int r;
+
+	if (!in->consolidated)
+		return 0;
+	r = relc_fs_list_dir(&names, &n, in->consolidated, 1, err);
+	if (r < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		len = strlen(names[i]);
+		if (len <= 5 || strcmp(names[i] + len - 5, ".beam") ||
+		    names[i][0] == '.')
+			continue;
+		relc_strbuf_reset(&path);
+		relc_strbuf_addf(&path, "%s/consolidated/%s", reldir, names[i]);
+		relc_strbuf_reset(&src);
+		relc_strbuf_addstr(&src, in->consolidated);
+		relc_path_append(&src, names[i]);
+		relc_plan_add(plan, arena, RELC_PLAN_DATA, path.buf, src.buf,
+			      0644);
+	}
+	relc_fs_free_names(names, n);
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&src);
+	return 0;
+}
+
+/* Their contents: the BEAM files, stripped as the applications' are. */
+static int
+render_consolidated(struct gen *g)
+{
+	struct relc_strbuf prefix = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT;
+	size_t i;
+	int r = -1;
+
+	relc_strbuf_addf(&prefix, "%s/consolidated/", g->reldir.buf);
+	for (i = 0; i < g->plan->nfiles; i++) {
+		struct relc_plan_file *f = &g->plan->files[i];
+
+		if (strncmp(f->path, prefix.buf, prefix.len) || !f->src)
+			continue;
+		relc_strbuf_reset(&data);
+		if (relc_fs_read_file(&data, f->src, MAX_BEAM_FILE, 0, g->err) <
+		    0)
+			goto out;
+		relc_strbuf_reset(&f->data);
+		if (g->in->settings->strip_beams) {
+			if (relc_beam_strip(&f->data, data.buf, data.len,
+					    f->src, g->err))
+				goto out;
+		} else {
+			relc_strbuf_add(&f->data, data.buf, data.len);
+		}
+	}
+	r = 0;
+out:
+	relc_strbuf_release(&prefix);
+	relc_strbuf_release(&data);
+	return r;
+}
+
 int
-relc_relfiles_list(struct relc_plan *plan, struct relc_arena *arena,
-		   struct relc_error *err)
+relc_relfiles_list(struct relc_plan *plan, const struct relc_plan_in *in,
+		   struct relc_arena *arena, struct relc_error *err)
 {
 	struct relc_strbuf dir = RELC_STRBUF_INIT, path = RELC_STRBUF_INIT,
 			   empty = RELC_STRBUF_INIT;
@@ -305,6 +399,8 @@ relc_relfiles_list(struct relc_plan *plan, struct relc_arena *arena,
 	}
 	relc_plan_add_file(plan, arena, "releases/start_erl.data", &empty,
 			   0644);
+	if (list_consolidated(plan, in, dir.buf, arena, err))
+		goto out;
 	if (plan->erts_src) {
 		relc_plan_add_file(plan, arena, "releases/RELEASES", &empty,
 				   0644);
@@ -357,6 +453,11 @@ relc_relfiles_inputs(struct relc_strbuf *out, const struct relc_plan_in *in)
 		relc_path_resolve(&path, in->project, project_files[i]);
 		relc_stamp_input(out, path.buf);
 	}
+	/* the listing (its files are the plan's sources, userfiles.c) */
+	if (in->consolidated) {
+		relc_strbuf_addstr(out, "consolidated\n");
+		relc_stamp_input(out, in->consolidated);
+	}
 	relc_strbuf_release(&path);
 }
 
@@ -380,7 +481,8 @@ relc_relfiles_render(struct relc_plan *plan, const struct relc_plan_in *in,
 	relc_script_format(&data, relc_relspec_term(in->spec, arena));
 	relc_strbuf_addf(&name, "%s.rel", plan->name);
 	add(&g, g.reldir.buf, name.buf, &data, 0644);
-	if (boot_files(&g) || relc_userfiles_render(plan, in, arena, err))
+	if (boot_files(&g) || render_consolidated(&g) ||
+	    relc_userfiles_render(plan, in, arena, err))
 		goto out;
 	relc_strbuf_reset(&data);
 	relc_strbuf_addf(&data, "%s %s", plan->erts_vsn, plan->vsn);

@@ -629,9 +629,11 @@ relc_userfiles_render(struct relc_plan *plan, const struct relc_plan_in *in,
 	uf_init(&u, plan, in, arena, err);
 	if (config_files(&u))
 		goto out;
+	/* template overlays (a config entry's; relfiles.c renders its own) */
 	for (i = 0; i < plan->nfiles; i++)
 		if (plan->files[i].kind == RELC_PLAN_DATA &&
-		    plan->files[i].src && template(&u, &plan->files[i]))
+		    plan->files[i].src && plan->files[i].line &&
+		    template(&u, &plan->files[i]))
 			goto out;
 	r = 0;
 out:

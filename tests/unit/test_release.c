@@ -327,6 +327,119 @@ test_config_errors_name_the_place(void **state)
 	relc_error_release(&err);
 }
 
+/* Do the n bytes at p hold the 4 bytes of id? */
+static int
+has_chunk(const char *p, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= n; i++)
+		if (!memcmp(p + i, id, 4))
+			return 1;
+	return 0;
+}
+
+/* A mix project with a fake Elixir installation beside the fake OTP. */
+static void
+mix_project(const char *dir)
+{
+	free(fixture_fake_otp(dir, "otp"));
+	fixture_app(dir, "elixir/lib/elixir", "elixir", "1.14.0",
+		    "[kernel, stdlib]");
+	fixture_app(dir, "elixir/lib/logger", "logger", "1.14.0",
+		    "[kernel, stdlib, elixir]");
+	fixture_app(dir, "elixir/lib/iex", "iex", "1.14.0",
+		    "[kernel, stdlib, elixir]");
+	fixture_app(dir, "elixir/lib/eex", "eex", "1.14.0",
+		    "[kernel, stdlib, elixir]");
+	fixture_write(dir, "proj/mix.exs",
+		      "defmodule Book.MixProject do\n"
+		      "  use Mix.Project\n"
+		      "  def project do\n"
+		      "    [app: :book_app, version: \"0.2.0\"]\n"
+		      "  end\n"
+		      "end\n");
+	fixture_app(dir, "proj/_build/prod/lib/book_app", "book_app", "0.2.0",
+		    "[kernel, stdlib, elixir, logger]");
+	fixture_beam(dir, "proj/_build/prod/lib/book_app/consolidated/"
+			  "Elixir.Enumerable.beam");
+	fixture_write(dir,
+		      "proj/_build/prod/lib/book_app/consolidated/.hidden.beam",
+		      "not one");
+	fixture_write(dir, "proj/_build/prod/lib/book_app/consolidated/notes",
+		      "not a BEAM file");
+	fixture_write(dir, "proj/rel/relc.yaml",
+		      "releases:\n"
+		      "  book:\n"
+		      "    include_erts: ../otp\n"
+		      "    elixir_root: ../elixir\n");
+	fixture_write(dir, "proj/rel/templates/bin",
+		      "#!/bin/sh\necho {{elixir}} {{release_env}}\n");
+}
+
+/*
+ * mix release's application set, the consolidated protocols first on the
+ * code path, the template variables of an Elixir release.
+ */
+static void
+test_mix_project(void **state)
+{
+	const char *dir = *state;
+	struct relc_build_result res;
+	struct relc_error err = RELC_ERROR_INIT;
+	size_t len;
+	char *text;
+
+	mix_project(dir);
+	if (build(dir, &res, &err))
+		fail_msg("build failed: %s", err.msg.buf);
+	assert_string_equal(res.vsn, "0.2.0");
+	relc_build_result_release(&res);
+#define REL "proj/_build/prod/rel/book/"
+	text = fixture_read(dir, REL "releases/0.2.0/book.rel", NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "{elixir,\"1.14.0\"}"));
+	assert_non_null(strstr(text, "{logger,\"1.14.0\"}"));
+	assert_non_null(strstr(text, "{book_app,\"0.2.0\"}"));
+	assert_non_null(strstr(text, "{iex,\"1.14.0\",load}"));
+	assert_null(strstr(text, "eex"));
+	free(text);
+	/* the BEAM files, stripped; nothing else */
+	text = fixture_read(
+	    dir, REL "releases/0.2.0/consolidated/Elixir.Enumerable.beam",
+	    &len);
+	assert_non_null(text);
+	assert_true(has_chunk(text, len, "Code"));
+	assert_false(has_chunk(text, len, "Dbgi"));
+	free(text);
+	assert_null(
+	    fixture_read(dir, REL "releases/0.2.0/consolidated/notes", NULL));
+	assert_null(fixture_read(
+	    dir, REL "releases/0.2.0/consolidated/.hidden.beam", NULL));
+	text = fixture_read(dir, REL "releases/0.2.0/start.script", NULL);
+	assert_non_null(strstr(text,
+			       "{path,[\"$ROOT/releases/0.2.0/consolidated\","
+			       "\"$ROOT/lib/elixir-1.14.0/ebin\"]}"));
+	free(text);
+	assert_file(dir, REL "bin/book", "#!/bin/sh\necho 'true' 'prod'\n");
+
+	/* a protocol consolidated anew is noticed */
+	fixture_beam(dir, "proj/_build/prod/lib/book_app/consolidated/"
+			  "Elixir.Inspect.beam");
+	if (build(dir, &res, &err))
+		fail_msg("build failed: %s", err.msg.buf);
+	assert_true(res.built);
+	relc_build_result_release(&res);
+	text = fixture_read(
+	    dir, REL "releases/0.2.0/consolidated/Elixir.Inspect.beam", NULL);
+	assert_non_null(text);
+	free(text);
+	assert_int_equal(build(dir, &res, &err), 0);
+	assert_false(res.built);
+	relc_build_result_release(&res);
+#undef REL
+}
+
 int
 main(void)
 {
@@ -344,6 +457,9 @@ main(void)
 					    fixture_tmpdir_setup,
 					    fixture_tmpdir_teardown),
 	    cmocka_unit_test_setup_teardown(test_without_erts,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_mix_project,
 					    fixture_tmpdir_setup,
 					    fixture_tmpdir_teardown),
 	};

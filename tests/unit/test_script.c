@@ -40,7 +40,7 @@ fake_otp(unsigned major)
 }
 
 static const struct relc_term *
-build(unsigned major, unsigned flags)
+build_with(unsigned major, unsigned flags, const char *prepend)
 {
 	const struct relc_app *apps[] = {
 	    test_app(&test_arena, "kernel", "8.5.3", "[]", NULL, NULL,
@@ -55,6 +55,7 @@ build(unsigned major, unsigned flags)
 	};
 	const enum relc_start_type types[] = {0, 0, RELC_TRANSIENT, 0,
 					      RELC_NONE};
+	size_t i;
 	struct relc_relspec rel = test_rel(&test_arena, apps, 5, types);
 	struct relc_otp otp = fake_otp(major);
 	struct relc_error err = RELC_ERROR_INIT;
@@ -62,11 +63,20 @@ build(unsigned major, unsigned flags)
 	const struct relc_term *script;
 	size_t n;
 
+	/* kernel and stdlib are OTP's, the others the project's */
+	for (i = 0; i < 2; i++)
+		((struct relc_app *)apps[i])->origin = RELC_ORIGIN_OTP;
 	assert_int_equal(relc_graph_sort(&b, &n, &rel, &test_arena, &err), 0);
 	assert_int_equal(relc_script_build(&script, "rel", "1.0", b, n, &otp,
-					   flags, &test_arena, &err),
+					   flags, prepend, &test_arena, &err),
 			 0);
 	return script;
+}
+
+static const struct relc_term *
+build(unsigned major, unsigned flags)
+{
+	return build_with(major, flags, NULL);
 }
 
 static void
@@ -137,6 +147,39 @@ test_instructions(void **state)
 	    "{apply,{c,erlangrc,[]}},{progress,started}]}");
 }
 
+/*
+ * The consolidated protocols go first in every {path, ...} that holds an
+ * application that is not OTP's (mix's prepend_paths_to_script), and only
+ * there.
+ */
+static void
+test_prepend_path(void **state)
+{
+	const struct relc_term *script =
+	    build_with(25, RELC_SCRIPT_RELEASE_LIB,
+		       "$RELEASE_LIB/../releases/1.0/consolidated");
+	struct relc_strbuf sb = RELC_STRBUF_INIT;
+
+	(void)state;
+	relc_term_print_flat(&sb, script);
+	assert_non_null(strstr(sb.buf,
+			       "{path,[\"$ROOT/lib/kernel-8.5.3/ebin\","
+			       "\"$ROOT/lib/stdlib-4.2/ebin\"]},{primLoad,"));
+	assert_non_null(strstr(sb.buf,
+			       "{path,[\"$ROOT/lib/kernel-8.5.3/ebin\"]},"
+			       "{primLoad,[kernel,lists_helper]},"
+			       "{path,[\"$ROOT/lib/stdlib-4.2/ebin\"]},"));
+	assert_non_null(strstr(sb.buf,
+			       "{path,[\"$RELEASE_LIB/../releases/1.0/"
+			       "consolidated\",\"$RELEASE_LIB/app-2/ebin\"]},"
+			       "{primLoad,[app_a,app_b]},"));
+	assert_non_null(strstr(
+	    sb.buf, "{progress,modules_loaded},"
+		    "{path,[\"$RELEASE_LIB/../releases/1.0/consolidated\","
+		    "\"$ROOT/lib/kernel-8.5.3/ebin\","));
+	relc_strbuf_release(&sb);
+}
+
 static void
 test_no_dot_erlang_and_old_otp(void **state)
 {
@@ -204,6 +247,8 @@ main(void)
 					    test_arena_setup,
 					    test_arena_teardown),
 	    cmocka_unit_test_setup_teardown(test_format, test_arena_setup,
+					    test_arena_teardown),
+	    cmocka_unit_test_setup_teardown(test_prepend_path, test_arena_setup,
 					    test_arena_teardown),
 	};
 
