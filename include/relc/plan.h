@@ -117,6 +117,19 @@ struct relc_plan_in {
 	 * first on the boot scripts' code path.  NULL: none.
 	 */
 	const char *consolidated;
+	/*
+	 * A mix project (mix.exs): its config/runtime.exs is copied to
+	 * releases/VSN/runtime.exs.
+	 */
+	int mix;
+	/*
+	 * Its build-time config (exconfig.h): the term sys.config is made
+	 * of (merged with the sys_config template, if any), and the files
+	 * it was read from.  NULL: none.
+	 */
+	const struct relc_term *exconfig;
+	const char *const *exconfig_files;
+	size_t nexconfig_files;
 };
 
 /*

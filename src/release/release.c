@@ -24,6 +24,7 @@
 #include "relc/copy.h"
 #include "relc/discover.h"
 #include "relc/error.h"
+#include "relc/exconfig.h"
 #include "relc/fsutil.h"
 #include "relc/graph.h"
 #include "relc/otp.h"
@@ -44,6 +45,7 @@ struct build {
 	const struct relc_build_opts *opts;
 	int mix;			/* a mix project */
 	struct relc_mix_project mixexs; /* what its mix.exs says */
+	struct relc_exconfig exconfig;	/* its config/config.exs */
 	struct relc_build_result *res;
 	struct relc_error *err;
 	struct relc_arena arena;
@@ -304,6 +306,24 @@ consolidated(struct build *b)
 	return r;
 }
 
+/*
+ * A mix project's config/config.exs, read by its Elixir (or the cache):
+ * before the plan, whose key depends on the files it read.
+ */
+static int
+stage_exconfig(struct build *b)
+{
+	struct relc_exconfig_in in;
+
+	if (!b->mix)
+		return 0;
+	in.project = b->project.dir.buf;
+	in.env = b->env;
+	in.elixir_root = b->settings.elixir_root;
+	in.path_env = b->opts->path_env;
+	return relc_exconfig_load(&b->exconfig, &in, &b->arena, b->err);
+}
+
 static int
 stage_plan(struct build *b)
 {
@@ -319,6 +339,10 @@ stage_plan(struct build *b)
 	in->out_dir = b->out_abs.buf;
 	in->relc_version = RELC_VERSION;
 	in->consolidated = consolidated(b);
+	in->mix = b->mix;
+	in->exconfig = b->exconfig.config;
+	in->exconfig_files = b->exconfig.files;
+	in->nexconfig_files = b->exconfig.nfiles;
 	return relc_plan_make(&b->plan, in, &b->arena, b->err);
 }
 
@@ -638,8 +662,8 @@ relc_release_build(struct relc_build_result *res,
 	b.place.lock.fd = -1;
 
 	if (stage_config(&b) || stage_archive_check(&b) || stage_otp(&b) ||
-	    stage_discover(&b) || stage_resolve(&b) || stage_plan(&b) ||
-	    stage_write(&b) || stage_archive(&b))
+	    stage_discover(&b) || stage_resolve(&b) || stage_exconfig(&b) ||
+	    stage_plan(&b) || stage_write(&b) || stage_archive(&b))
 		goto out;
 	fill_result(res, &b);
 	r = 0;

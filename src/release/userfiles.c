@@ -11,14 +11,17 @@
 #include "relc/arena.h"
 #include "relc/config.h"
 #include "relc/error.h"
+#include "relc/exconfig.h"
 #include "relc/fsutil.h"
 #include "relc/path.h"
 #include "relc/plan.h"
 #include "relc/relfiles.h"
 #include "relc/runconf.h"
+#include "relc/script.h"
 #include "relc/stamp.h"
 #include "relc/strbuf.h"
 #include "relc/template.h"
+#include "relc/term.h"
 #include "relc/walk.h"
 
 #define MAX_SYS_CONFIG ((size_t)16 << 20)
@@ -368,6 +371,35 @@ out:
 	return r;
 }
 
+/* A mix project's config/runtime.exs -> releases/VSN/runtime.exs */
+static int
+runtime_exs(struct uf *u)
+{
+	struct relc_strbuf src = RELC_STRBUF_INIT, path = RELC_STRBUF_INIT;
+	struct stat st;
+	int r = -1;
+
+	relc_path_resolve(&src, u->in->project, "config/runtime.exs");
+	if (stat(src.buf, &st) < 0) {
+		r = errno == ENOENT
+			? 0
+			: relc_error_errno(u->err, "cannot read '%s'", src.buf);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		relc_error_set(u->err, RELC_ECONFIG, "'%s' is %s, not a file",
+			       src.buf, relc_fs_type_name(st.st_mode));
+		goto out;
+	}
+	relc_strbuf_addf(&path, "%s/runtime.exs", u->reldir.buf);
+	add(u, RELC_PLAN_FILE, path.buf, src.buf, 0644, 0, 0);
+	r = 0;
+out:
+	relc_strbuf_release(&src);
+	relc_strbuf_release(&path);
+	return r;
+}
+
 int
 relc_userfiles_list(struct relc_plan *plan, const struct relc_plan_in *in,
 		    struct relc_arena *arena, struct relc_error *err)
@@ -393,6 +425,8 @@ relc_userfiles_list(struct relc_plan *plan, const struct relc_plan_in *in,
 	relc_strbuf_reset(&path);
 	relc_strbuf_addf(&path, "%s/sys.config", u.reldir.buf);
 	add(&u, RELC_PLAN_DATA, path.buf, NULL, 0644, 0, 0);
+	if (in->mix && runtime_exs(&u))
+		goto out;
 
 	if (env_file(&u) || hooks_and_commands(&u))
 		goto out;
@@ -511,8 +545,9 @@ relc_userfiles_inputs(struct relc_strbuf *out, const struct relc_plan *plan,
 		      const struct relc_plan_in *in)
 {
 	static const char *const candidates[] = {
-	    "config/vm.args", "rel/vm.args", "config/sys.config",
-	    "rel/sys.config", "rel/env.sh",
+	    "config/vm.args",	  "rel/vm.args", "config/sys.config",
+	    "rel/sys.config",	  "rel/env.sh",	 "config/config.exs",
+	    "config/runtime.exs", "mix.exs",
 	};
 	const struct relc_settings *s = in->settings;
 	struct relc_strbuf path = RELC_STRBUF_INIT;
@@ -537,6 +572,9 @@ relc_userfiles_inputs(struct relc_strbuf *out, const struct relc_plan *plan,
 		relc_stamp_input(out, plan->vm_args_src);
 	if (plan->sys_config_src)
 		relc_stamp_input(out, plan->sys_config_src);
+	/* the files config/config.exs read (its imports) */
+	for (i = 0; i < in->nexconfig_files; i++)
+		relc_stamp_input(out, in->exconfig_files[i]);
 	relc_strbuf_release(&path);
 }
 
@@ -546,6 +584,59 @@ static int
 in_plan(void *ctx, const char *rel)
 {
 	return relc_plan_file(ctx, rel) != NULL;
+}
+
+/*
+ * sys.config from config/config.exs, under the sys_config template when
+ * there is one: the template's keys win.  The template must then be a
+ * term as it is: a ${VAR} would be lost in the merge.
+ */
+static int
+elixir_sys_config(struct uf *u, struct relc_strbuf *out)
+{
+	const char *src = u->plan->sys_config_src;
+	const struct relc_term *t = u->in->exconfig, **terms;
+	struct relc_strbuf text = RELC_STRBUF_INIT;
+	size_t n;
+	int r = -1;
+
+	if (src) {
+		const char *ref;
+
+		if (relc_fs_read_file(&text, src, MAX_SYS_CONFIG, 0, u->err))
+			goto out;
+		ref = strstr(text.buf, "${");
+		if (ref) {
+			relc_error_set(
+			    u->err, RELC_ECONFIG,
+			    "%s: a ${VAR} reference cannot be merged with "
+			    "config/config.exs, which is read at build time: "
+			    "take values from the environment in "
+			    "config/runtime.exs (System.get_env/1), or leave "
+			    "config.exs out",
+			    src);
+			goto out;
+		}
+		if (relc_term_parse(&terms, &n, text.buf, text.len, 0, u->arena,
+				    u->err)) {
+			relc_error_locate(u->err, src, u->err->line,
+					  u->err->col);
+			goto out;
+		}
+		if (n != 1) {
+			relc_error_set(u->err, RELC_ECONFIG,
+				       "%s: holds %zu terms, not one list", src,
+				       n);
+			goto out;
+		}
+		if (relc_exconfig_merge(&t, t, terms[0], src, u->arena, u->err))
+			goto out;
+	}
+	relc_script_format(out, t);
+	r = 0;
+out:
+	relc_strbuf_release(&text);
+	return r;
 }
 
 static int
@@ -558,7 +649,10 @@ config_files(struct uf *u)
 	relc_strbuf_addf(&path, "%s/sys.config", u->reldir.buf);
 	f = (struct relc_plan_file *)relc_plan_file(u->plan, path.buf);
 	relc_strbuf_reset(&f->data);
-	if (!u->plan->sys_config_src)
+	if (u->in->exconfig) {
+		if (elixir_sys_config(u, &f->data))
+			goto out;
+	} else if (!u->plan->sys_config_src)
 		relc_strbuf_addstr(&f->data, "[].\n");
 	else if (relc_fs_read_file(&f->data, u->plan->sys_config_src,
 				   MAX_SYS_CONFIG, 0, u->err) ||
