@@ -626,8 +626,8 @@ relc_scaffold_render(struct relc_scaffold *s, struct relc_error *err)
 		    {"applications", apps.buf},
 		    {"sys_config_line",
 		     s->kind == RELC_KIND_MIX
-			 ? "    # sys_config: rel/sys.config   # an Erlang "
-			   "term file (mix's config/ is not read)"
+			 ? "    # sys_config: rel/sys.config   # Erlang "
+			   "terms over config/config.exs's"
 			 : "    sys_config: rel/sys.config"},
 		    {"app", s->apps[0]},
 		    {"app_example", example.buf},
