@@ -470,11 +470,21 @@ relc_exconfig_load(struct relc_exconfig *out, const struct relc_exconfig_in *in,
 		goto out;
 	r = -1;
 
-	/* evaluate, then keep the result and its key */
+	/*
+	 * Evaluate (the cache is invalid meanwhile: a failed evaluation
+	 * must not leave a key that matches), then keep the result and
+	 * its key.
+	 */
 	if (relc_fs_mkdirs(dir.buf, 0755, err))
 		goto out;
 	relc_strbuf_reset(&path);
-	relc_strbuf_addf(&path, "%s/etf", dir.buf);
+	relc_strbuf_addf(&path, "%s/files", dir.buf);
+	if (unlink(path.buf) < 0 && errno != ENOENT) {
+		relc_error_errno(err, "cannot remove '%s'", path.buf);
+		goto out;
+	}
+	relc_strbuf_reset(&path);
+	relc_strbuf_addf(&path, "%s/result", dir.buf);
 	relc_strbuf_addf(&log, "%s/output", dir.buf);
 	unlink(path.buf);
 	if (run_elixir(exe.buf, config.buf, in->env, path.buf, log.buf, in,
@@ -483,6 +493,13 @@ relc_exconfig_load(struct relc_exconfig *out, const struct relc_exconfig_in *in,
 	    relc_exconfig_decode(out, etf.buf, etf.len, what.buf, arena, err))
 		goto out;
 	out->evaluated = 1;
+	relc_strbuf_reset(&log);
+	relc_strbuf_addf(&log, "%s/etf", dir.buf);
+	if (rename(path.buf, log.buf) < 0) {
+		relc_error_errno(err, "cannot rename '%s' to '%s'", path.buf,
+				 log.buf);
+		goto out;
+	}
 	relc_exconfig_key(key, in->env, id.buf, out->files, out->nfiles);
 	relc_strbuf_reset(&etf);
 	relc_strbuf_add(&etf, key, 64);

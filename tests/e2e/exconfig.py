@@ -117,6 +117,13 @@ def test(ws):
           "the error does not name app and key: %r", p.stderr)
     check("{port,81}" in sys_config(rel), "the failed build touched the "
           "release")
+    # the files back as they were at the last good build: that is no
+    # reason to take the bad result from the cache
+    write(os.path.join(root, "config", "prod.exs"),
+          PROD_EXS + "config :conf, port: 81\n")
+    relc_build(ws, root)
+    check("{port,81}" in sys_config(rel), "after the fix:\n%s",
+          sys_config(rel))
 
     # a raise in config.exs: its message
     write(os.path.join(root, "config", "prod.exs"),

@@ -312,6 +312,41 @@ test_load_and_cache(void **state)
 	relc_error_release(&err);
 	assert_int_equal(runs(dir), 5);
 
+	/*
+	 * A result with a bad value, then the files as they were at the
+	 * last good evaluation: evaluated again, not the bad result (nor
+	 * the good one of before) from the cache.
+	 */
+	relc_strbuf_reset(&etf);
+	etf_of(&etf, &a, "{bad, [{shop, handler, <<\"&String.upcase/1\">>}]}.");
+	s = fixture_join(dir, "bad.etf");
+	{
+		FILE *f = fopen(s, "wb");
+
+		assert_non_null(f);
+		assert_int_equal(fwrite(etf.buf, 1, etf.len, f), etf.len);
+		fclose(f);
+	}
+	relc_strbuf_reset(&sb);
+	relc_strbuf_addf(&sb, "cp '%s' \"$5\"", s);
+	free(s);
+	fake_elixir(dir, sb.buf);
+	fixture_write(dir, "proj/config/config.exs", "import Config\n# 2\n");
+	assert_int_equal(relc_exconfig_load(&ex, &in, &a, &err), -1);
+	assert_non_null(strstr(err.msg.buf, "key handler"));
+	relc_error_release(&err);
+	assert_int_equal(relc_exconfig_load(&ex, &in, &a, &err), -1);
+	relc_error_release(&err);
+	assert_int_equal(runs(dir), 7);
+	relc_strbuf_reset(&sb);
+	s = fixture_join(dir, "result.etf");
+	relc_strbuf_addf(&sb, "cp '%s' \"$5\"", s);
+	free(s);
+	fake_elixir(dir, sb.buf);
+	assert_int_equal(relc_exconfig_load(&ex, &in, &a, &err), 0);
+	assert_int_equal(ex.evaluated, 1);
+	assert_int_equal(runs(dir), 8);
+
 	free(proj);
 	relc_strbuf_release(&etf);
 	relc_strbuf_release(&sb);
