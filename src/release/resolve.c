@@ -83,6 +83,11 @@ not_found(struct state *s, const char *name, const char *vsn,
 		relc_strbuf_addf(&msg, " (found: %s)", found.buf);
 	else if (s->in->searched)
 		relc_strbuf_addf(&msg, " (searched %s)", s->in->searched);
+	if (!found.len && s->in->mix &&
+	    (!strcmp(name, "elixir") || !strcmp(name, "iex")))
+		relc_strbuf_addstr(&msg, ": a mix project's release holds "
+					 "Elixir (set elixir_root:, or put "
+					 "elixir on PATH)");
 	if (!goal && s->npath) {
 		/* Point at the configured application the chain starts at. */
 		goal = find_goal(s->in->rel, s->path[0]);

@@ -440,6 +440,63 @@ test_mix_project(void **state)
 #undef REL
 }
 
+/*
+ * An umbrella: the release names two of its three apps; the third is not
+ * in it; the umbrella's consolidated protocols are in _build/ENV.
+ */
+static void
+test_mix_umbrella(void **state)
+{
+	const char *dir = *state;
+	struct relc_build_result res;
+	struct relc_error err = RELC_ERROR_INIT;
+	char *text;
+
+	mix_project(dir);
+	fixture_write(dir, "proj/mix.exs",
+		      "defmodule Shop.Umbrella do\n"
+		      "  use Mix.Project\n"
+		      "  def project, do: [apps_path: \"apps\"]\n"
+		      "end\n");
+	fixture_app(dir, "proj/_build/prod/lib/core", "core", "0.1.0",
+		    "[kernel, stdlib, elixir]");
+	fixture_app(dir, "proj/_build/prod/lib/web", "web", "0.1.0",
+		    "[kernel, stdlib, elixir, core]");
+	fixture_app(dir, "proj/_build/prod/lib/admin", "admin", "0.1.0",
+		    "[kernel, stdlib, elixir, core]");
+	fixture_beam(dir, "proj/_build/prod/consolidated/Elixir.Inspect.beam");
+	fixture_write(dir, "proj/rel/relc.yaml",
+		      "releases:\n"
+		      "  shop:\n"
+		      "    version: 2.0.0\n"
+		      "    applications: [web, book_app]\n"
+		      "    include_erts: ../otp\n"
+		      "    elixir_root: ../elixir\n");
+	if (build(dir, &res, &err))
+		fail_msg("build failed: %s", err.msg.buf);
+	relc_build_result_release(&res);
+#define REL "proj/_build/prod/rel/shop/"
+	text = fixture_read(dir, REL "releases/2.0.0/shop.rel", NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "{web,\"0.1.0\"}"));
+	assert_non_null(strstr(text, "{core,\"0.1.0\"}"));
+	assert_non_null(strstr(text, "{book_app,\"0.2.0\"}"));
+	assert_non_null(strstr(text, "{iex,\"1.14.0\",load}"));
+	assert_null(strstr(text, "admin"));
+	free(text);
+	assert_null(
+	    fixture_read(dir, REL "lib/admin-0.1.0/ebin/admin.app", NULL));
+	text = fixture_read(
+	    dir, REL "releases/2.0.0/consolidated/Elixir.Inspect.beam", NULL);
+	assert_non_null(text);
+	free(text);
+	/* not the app's: an umbrella's are in _build/ENV/consolidated */
+	assert_null(fixture_read(
+	    dir, REL "releases/2.0.0/consolidated/Elixir.Enumerable.beam",
+	    NULL));
+#undef REL
+}
+
 int
 main(void)
 {
@@ -460,6 +517,9 @@ main(void)
 					    fixture_tmpdir_setup,
 					    fixture_tmpdir_teardown),
 	    cmocka_unit_test_setup_teardown(test_mix_project,
+					    fixture_tmpdir_setup,
+					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(test_mix_umbrella,
 					    fixture_tmpdir_setup,
 					    fixture_tmpdir_teardown),
 	};

@@ -386,7 +386,10 @@ test_mix_without_elixir(void **state)
 	memset(&rel, 0, sizeof(rel));
 	rel.name = "app";
 	assert_null(resolve_mix(&rel, "app", &vsn, &err));
-	assert_string_equal(err.msg.buf, "cannot find application 'elixir'");
+	assert_string_equal(err.msg.buf,
+			    "cannot find application 'elixir': a mix "
+			    "project's release holds Elixir (set "
+			    "elixir_root:, or put elixir on PATH)");
 	relc_error_release(&err);
 }
 
