@@ -547,7 +547,7 @@ relc_userfiles_inputs(struct relc_strbuf *out, const struct relc_plan *plan,
 	static const char *const candidates[] = {
 	    "config/vm.args",	  "rel/vm.args", "config/sys.config",
 	    "rel/sys.config",	  "rel/env.sh",	 "config/config.exs",
-	    "config/runtime.exs", "mix.exs",
+	    "config/runtime.exs",
 	};
 	const struct relc_settings *s = in->settings;
 	struct relc_strbuf path = RELC_STRBUF_INIT;
