@@ -23,7 +23,23 @@ struct relc_otp {
 	const struct relc_term *mandatory; /* the first primLoad list */
 	size_t nkernel_procs;
 	const struct relc_term **kernel_procs; /* {kernelProcess, ...} */
+	/*
+	 * OTP's own applications, "name-vsn" (releases/MAJOR/
+	 * installed_application_versions), sorted; NULL when the
+	 * installation does not say.  Others in its lib/ (a distribution's
+	 * packages: Debian's erlang-p1-sqlite3) are not part of OTP.
+	 */
+	const char **own;
+	size_t nown;
 };
+
+/*
+ * Is name-vsn one of OTP's own applications (so that a target with the
+ * same OTP has it)?  When the installation does not list them, every
+ * application in its lib/ counts.
+ */
+int relc_otp_is_own(const struct relc_otp *otp, const char *name,
+		    const char *vsn);
 
 /*
  * Find the OTP root: `erts_path` (an OTP root or an erts-VSN directory in

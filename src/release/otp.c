@@ -290,6 +290,50 @@ pick_release_dir(struct relc_strbuf *dir, const char *root,
 	return r;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The lines of installed_application_versions ("name-vsn"), sorted. */
+static void
+own_apps(struct relc_otp *out, const char *text, struct relc_arena *arena)
+{
+	const char *p, *eol;
+	size_t n = 0;
+
+	for (p = text; *p; p++)
+		n += *p == '\n';
+	out->own = relc_arena_array(arena, n + 1, sizeof(*out->own));
+	for (p = text; *p; p = *eol ? eol + 1 : eol) {
+		eol = strchr(p, '\n');
+		if (!eol)
+			eol = p + strlen(p);
+		if (eol > p)
+			out->own[out->nown++] =
+			    relc_arena_memdupz(arena, p, (size_t)(eol - p));
+	}
+	qsort(out->own, out->nown, sizeof(*out->own), cmp_str);
+}
+
+int
+relc_otp_is_own(const struct relc_otp *otp, const char *name, const char *vsn)
+{
+	struct relc_strbuf key = RELC_STRBUF_INIT;
+	const char *k;
+	int r;
+
+	if (!otp->own)
+		return 1;
+	relc_strbuf_addf(&key, "%s-%s", name, vsn);
+	k = key.buf;
+	r = bsearch(&k, otp->own, otp->nown, sizeof(*otp->own), cmp_str) !=
+	    NULL;
+	relc_strbuf_release(&key);
+	return r;
+}
+
 int
 relc_otp_load(struct relc_otp *out, const char *root, struct relc_arena *arena,
 	      struct relc_error *err)
@@ -339,6 +383,19 @@ relc_otp_load(struct relc_otp *out, const char *root, struct relc_arena *arena,
 	if (read_terms(&script, path.buf, arena, err) ||
 	    relc_otp_parse_script(out, script, path.buf, arena, err))
 		goto out;
+
+	relc_strbuf_reset(&path);
+	relc_strbuf_addf(&path, "%s/installed_application_versions", dir.buf);
+	relc_strbuf_reset(&text);
+	switch (relc_fs_read_file(&text, path.buf, (size_t)1 << 20, 1, err)) {
+	case 0:
+		own_apps(out, text.buf, arena);
+		break;
+	case 1:
+		break; /* not said: every application in lib/ is OTP's */
+	default:
+		goto out;
+	}
 	r = 0;
 out:
 	relc_strbuf_release(&dir);

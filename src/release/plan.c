@@ -66,15 +66,18 @@ relc_plan_file(const struct relc_plan *plan, const char *path)
 }
 
 /*
- * How the release holds `app`.  OTP's applications come from the target
- * when the release carries no ERTS (relx's system_libs follows
+ * How the release holds `app`.  OTP's own applications come from the
+ * target when the release carries no ERTS (relx's system_libs follows
  * include_erts the same way); in dev_mode the project's own applications
  * are linked, so that a recompile shows without a rebuild.
  */
 static enum relc_plan_how
-how(const struct relc_plan *plan, const struct relc_app *app)
+how(const struct relc_plan *plan, const struct relc_otp *otp,
+    const struct relc_app *app)
 {
-	if (app->origin == RELC_ORIGIN_OTP && !plan->system_libs)
+	/* a distribution's package in OTP's lib/ is not the target's OTP's */
+	if (app->origin == RELC_ORIGIN_OTP && !plan->system_libs &&
+	    relc_otp_is_own(otp, app->name, app->vsn))
 		return RELC_PLAN_TARGET;
 	if (plan->dev_mode && app->origin == RELC_ORIGIN_PROJECT)
 		return RELC_PLAN_LINK;
@@ -163,7 +166,7 @@ relc_plan_make(struct relc_plan *out, const struct relc_plan_in *in,
 			goto out;
 		}
 		pa->dirname = relc_arena_strdup(arena, sb.buf);
-		pa->how = how(out, app);
+		pa->how = how(out, in->otp, app);
 		pa->subdirs = RELC_PLAN_EBIN | RELC_PLAN_PRIV;
 		if (s->include_src)
 			pa->subdirs |= RELC_PLAN_SRC | RELC_PLAN_INCLUDE;

@@ -262,6 +262,49 @@ test_without_erts(void **state)
 	relc_strbuf_release(&erl_path);
 }
 
+/*
+ * Without ERTS, only OTP's own applications (installed_application_versions)
+ * are the target's; another package in OTP's lib/ (Debian's sqlite3 in
+ * p1_sqlite3-VSN) is copied.
+ */
+static void
+test_without_erts_distribution_package(void **state)
+{
+	const char *dir = *state;
+	struct relc_build_result res;
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_strbuf erl_path = RELC_STRBUF_INIT;
+	char *text;
+
+	free(fixture_fake_otp(dir, "otp"));
+	fixture_write(dir, "otp/releases/25/installed_application_versions",
+		      "erts-13.1.5\nkernel-8.5.3\nstdlib-4.2\nsasl-4.2\n");
+	fixture_app(dir, "otp/lib/p1_sqlite3-1.1.14", "sqlite3", "1.1.14",
+		    "[kernel, stdlib]");
+	fixture_app(dir, "proj/_build/prod/lib/app", "app", "0.3.0",
+		    "[kernel, stdlib, sqlite3]");
+	fixture_write(dir, "proj/rel/relc.yaml",
+		      "releases:\n  app:\n    version: \"1.0.0\"\n"
+		      "    include_erts: false\n");
+	relc_strbuf_addf(&erl_path, "/nonexistent:%s/otp/bin", dir);
+	if (build_with_path(dir, erl_path.buf, &res, &err))
+		fail_msg("build failed: %s", err.msg.buf);
+	relc_build_result_release(&res);
+	assert_file(dir,
+		    "proj/_build/prod/rel/app/lib/sqlite3-1.1.14/ebin/"
+		    "sqlite3.app",
+		    NULL);
+	assert_null(fixture_read(dir,
+				 "proj/_build/prod/rel/app/lib/kernel-8.5.3/"
+				 "ebin/kernel.app",
+				 NULL));
+	text = fixture_read(dir, "proj/_build/prod/rel/app/bin/app", NULL);
+	assert_non_null(strstr(text, "RELC_OTP_APPS='kernel-8.5.3 stdlib-4.2 "
+				     "sasl-4.2'\n"));
+	free(text);
+	relc_strbuf_release(&erl_path);
+}
+
 static void
 test_failed_build_keeps_previous_release(void **state)
 {
@@ -504,6 +547,9 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_builds_release_files,
 					    fixture_tmpdir_setup,
 					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_without_erts_distribution_package, fixture_tmpdir_setup,
+		fixture_tmpdir_teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_failed_build_keeps_previous_release, fixture_tmpdir_setup,
 		fixture_tmpdir_teardown),
