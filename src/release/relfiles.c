@@ -120,6 +120,12 @@ render(struct gen *g, struct relc_strbuf *out, const char *name)
 	otp_app_list(g, &otp_apps);
 	{
 		const char *cookie_file = g->in->settings->cookie_file;
+		const char *elixir = "false";
+		size_t e;
+
+		for (e = 0; e < g->plan->napps; e++)
+			if (!strcmp(g->plan->apps[e].app->name, "elixir"))
+				elixir = "true";
 		const struct relc_tvar vars[] = {
 		    {"release_name", g->plan->name},
 		    {"release_vsn", g->plan->vsn},
@@ -128,6 +134,8 @@ render(struct gen *g, struct relc_strbuf *out, const char *name)
 		    {"otp_apps", otp_apps.buf},
 		    {"relc_version", g->in->relc_version},
 		    {"cookie_file", cookie_file ? cookie_file : ""},
+		    {"elixir", elixir},
+		    {"release_env", g->plan->env ? g->plan->env : ""},
 		};
 
 		relc_strbuf_reset(out);
