@@ -176,6 +176,22 @@ def fails(ws, root, env, args, message):
     return p
 
 
+def cookie_in_argv(cookie):
+    """The processes whose command line holds the cookie."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                argv = f.read()
+        except OSError:
+            continue
+        if cookie.encode() in argv:
+            found.append(argv.replace(b"\0", b" ").decode(errors="replace"))
+    return found
+
+
 class Pty:
     """A command on a pty of its own, read until a pattern shows."""
 
@@ -239,7 +255,8 @@ class Pty:
 def test(ws):
     root = build(ws)
     greeting = unique("bonjour")
-    env = ws.node_env(unique("exrun"), GREETING=greeting)
+    env = ws.node_env(unique("exrun"), cookie=unique("cookie"),
+                      GREETING=greeting)
 
     # a raise in runtime.exs stops the start, with its message
     fails(ws, root, dict(env, GREETING_FAIL="1"), ["start"],
@@ -327,13 +344,16 @@ def test(ws):
     remote.until("iex(%s)" % node)
     remote.send("HelloEx.greeting()\r")
     remote.until('"%s"' % greeting)
+    in_argv = cookie_in_argv(env["RELEASE_COOKIE"])
+    check(not in_argv, "the cookie is on command lines: %s", in_argv)
     remote.send("\x07")  # ^G: IEx's User switch command
     remote.until("-->")
     remote.send("q\r")
     check(remote.wait() == 0, "remote_console exited %s", remote.status)
     check(out(ws, root, env, "ping") == "pong\n",
           "the node did not survive remote_console")
-    print("remote_console: iex(%s)> and back" % node)
+    print("remote_console: iex(%s)> and back; the cookie on no command "
+          "line" % node)
 
     attach = Pty(ws, [os.path.join(root, "bin", NAME), "attach"], env)
     attach.until("Attaching")
