@@ -12,7 +12,13 @@ name; eval sees the config without starting the application; a failure
 exits 1 with Elixir's message; console and remote_console reach IEx's
 iex(NODE)> prompt under a pty, and so does attach to a started node; a
 read-only release runs runtime.exs into its private RELEASE_TMP; stop
-stops.  Every node is stopped at the end."""
+stops.  Every node is stopped at the end.
+
+The project's rel/relc.yaml names no applications and no sys.config:
+relc's mix support (the default application set, config.exs evaluated at
+build time, runtime.exs copied) does the rest.  A relc without it (the
+Elixir side developed on another branch) gets them by hand instead, and
+the test says so."""
 import os
 import pty
 import select
@@ -98,21 +104,27 @@ if System.get_env("GREETING_FUN") do
 end
 """
 
-# What config.exs + prod.exs give, until relc evaluates them itself.
-SYS_CONFIG = """\
-[{hello_ex, [{base, <<"from config.exs">>}, {level, prod}]}].
-"""
-
+# mix's default application set, config/config.exs evaluated at build
+# time, config/runtime.exs copied into the release: relc does it all.
 RELC_YAML = """\
 releases:
   hello_ex:
-    version: 0.1.0
-    applications: [hello_ex, elixir, logger, {iex: load}]
-    sys_config: rel/sys.config
     hooks:
       post_start: rel/hooks/post_start
     commands:
       seed: rel/commands/seed.sh
+"""
+
+# For a relc from before it did (its Elixir side on another branch): the
+# applications and what config.exs + prod.exs give, by hand; runtime.exs
+# copied by the test.
+OLD_RELC_YAML = RELC_YAML.replace("""    hooks:""", """\
+    version: 0.1.0
+    applications: [hello_ex, elixir, logger, {iex: load}]
+    sys_config: rel/sys.config
+    hooks:""")
+SYS_CONFIG = """\
+[{hello_ex, [{base, <<"from config.exs">>}, {level, prod}]}].
 """
 
 # The seed's hook and command, in Distillery's forms.
@@ -142,7 +154,6 @@ def build(ws):
                       ("config/config.exs", CONFIG_EXS),
                       ("config/prod.exs", PROD_EXS),
                       ("config/runtime.exs", RUNTIME_EXS),
-                      ("rel/sys.config", SYS_CONFIG),
                       ("rel/relc.yaml", RELC_YAML),
                       ("rel/hooks/post_start/migrate.sh", MIGRATE_SH),
                       ("rel/commands/seed.sh", SEED_SH)):
@@ -152,15 +163,30 @@ def build(ws):
     env = dict(os.environ, HOME=ws.path("home"), MIX_ENV="prod")
     os.makedirs(env["HOME"], exist_ok=True)
     run(["mix", "compile"], cwd=project, env=env, timeout=300)
-    run([ws.relc, "build", "--env", "prod"], cwd=project)
+    first = run([ws.relc, "build", "--env", "prod"], cwd=project, ok=False)
     root = os.path.join(project, "_build", "prod", "rel", NAME)
+    rel = os.path.join(root, "releases", VSN)
+    exs = os.path.join(rel, "runtime.exs")
+    if first.returncode == 0 and os.path.exists(exs):
+        with open(os.path.join(rel, "sys.config")) as f:
+            sys_config = f.read()
+        check("from config.exs" in sys_config and "prod" in sys_config,
+              "config.exs and prod.exs are not in sys.config:\n%s",
+              sys_config)
+        print("built with relc's own mix config")
+    else:
+        print("this relc does not read a mix project's config yet (%s): "
+              "building with the applications and sys.config given"
+              % (first.stderr.strip() or "no runtime.exs in the release"))
+        write(os.path.join(project, "rel", "relc.yaml"), OLD_RELC_YAML)
+        write(os.path.join(project, "rel", "sys.config"), SYS_CONFIG)
+        run([ws.relc, "build", "--env", "prod"], cwd=project)
+        shutil.copy(os.path.join(project, "config", "runtime.exs"), exs)
+    with open(os.path.join(rel, "%s.rel" % NAME)) as f:
+        check('{iex,"' in f.read(), "the release has no iex")
     with open(os.path.join(root, "bin", NAME)) as f:
         check("RELC_ELIXIR='true'" in f.read(),
               "bin/%s does not know the release has elixir", NAME)
-    exs = os.path.join(root, "releases", VSN, "runtime.exs")
-    if not os.path.exists(exs):
-        # until relc copies config/runtime.exs itself
-        shutil.copy(os.path.join(project, "config", "runtime.exs"), exs)
     return root
 
 
