@@ -7,8 +7,8 @@ and no Erlang on PATH.  runtime.exs is evaluated at every start with the
 boot-time environment (a raise stops the start with its message, a
 value sys.config cannot hold is named); rpc takes Elixir expressions and
 the Distillery forms ("Elixir.Mod.fun", "Mod.fun", "Mod.fun/0"), Erlang
-ones when they end with a full stop, and M F ARGS with an Elixir module
-name; eval sees the config without starting the application; a failure
+ones when they end with a full stop or are not Elixir, and M F ARGS with
+an Elixir module name; eval sees the config without starting the application; a failure
 exits 1 with Elixir's message; console and remote_console reach IEx's
 iex(NODE)> prompt under a pty, and so does attach to a started node; a
 read-only release runs runtime.exs into its private RELEASE_TMP; stop
@@ -334,6 +334,12 @@ def test(ws):
     # Erlang when it ends with a full stop; M F ARGS with Elixir names
     got = out(ws, root, env, "rpc", "application:get_env(hello_ex, level).")
     check(got == "{ok,prod}\n", "rpc (Erlang): %r", got)
+    # and when it is not Elixir but Erlang
+    got = out(ws, root, env, "rpc", "application:get_env(hello_ex, level)")
+    check(got == "{ok,prod}\n", "rpc (Erlang, no full stop): %r", got)
+    got = out(ws, root, env, "eval", "{ok, L} = application:get_env("
+              "hello_ex, level), L")
+    check(got == "prod\n", "eval (Erlang, no full stop): %r", got)
     got = out(ws, root, env, "rpc", "HelloEx", "greeting")
     check(got == '<<"%s">>\n' % greeting, "rpc M F: %r", got)
 
