@@ -296,6 +296,10 @@ def test(ws):
     fails(ws, root, env, ["ping"], "is not running")
     print("runtime.exs: a raise and a function stop the start")
 
+    got = out(ws, root, env, "describe")
+    check("runtime.exs:   %s/releases/%s/runtime.exs" % (root, VSN) in got,
+          "describe does not show runtime.exs:\n%s", got)
+
     # start: config.exs, prod.exs and runtime.exs (the boot environment)
     ws.bin(root, NAME, "start", env=env)
     got = out(ws, root, env, "rpc", "Application.get_all_env(:hello_ex) "
