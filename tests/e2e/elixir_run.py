@@ -7,12 +7,13 @@ and no Erlang on PATH.  runtime.exs is evaluated at every start with the
 boot-time environment (a raise stops the start with its message, a
 value sys.config cannot hold is named); rpc takes Elixir expressions and
 the Distillery forms ("Elixir.Mod.fun", "Mod.fun", "Mod.fun/0"), Erlang
-ones when they end with a full stop or are not Elixir, and M F ARGS with
-an Elixir module name; eval sees the config without starting the application; a failure
-exits 1 with Elixir's message; console and remote_console reach IEx's
-iex(NODE)> prompt under a pty, and so does attach to a started node; a
-read-only release runs runtime.exs into its private RELEASE_TMP; stop
-stops.  Every node is stopped at the end.
+ones when they end with a full stop or are not Elixir, and M F ARGS
+with an Elixir module name; eval sees the config without starting the
+application; a failure exits 1 with Elixir's message; console and
+remote_console reach IEx's iex(NODE)> prompt under a pty, and so does
+attach to a started node; a read-only release runs runtime.exs into its
+private RELEASE_TMP; stop stops; the scripts check clean with shellcheck
+(when it is there).  Every node is stopped at the end.
 
 The project's rel/relc.yaml names no applications and no sys.config:
 relc's mix support (the default application set, config.exs evaluated at
@@ -68,7 +69,8 @@ end
 
 defmodule HelloEx.ReleaseTasks do
   def migrate do
-    Application.put_env(:hello_ex, :migrations, Application.get_env(:hello_ex, :migrations, 0) + 1)
+    n = Application.get_env(:hello_ex, :migrations, 0)
+    Application.put_env(:hello_ex, :migrations, n + 1)
     IO.puts("migrating")
     :migrated
   end
@@ -187,6 +189,12 @@ def build(ws):
     with open(os.path.join(root, "bin", NAME)) as f:
         check("RELC_ELIXIR='true'" in f.read(),
               "bin/%s does not know the release has elixir", NAME)
+    if shutil.which("shellcheck"):
+        scripts = [os.path.join(root, "bin", NAME)] + [
+            os.path.join(rel, "libexec", f)
+            for f in sorted(os.listdir(os.path.join(rel, "libexec")))]
+        p = run(["shellcheck", "-s", "sh"] + scripts, ok=False)
+        check(p.returncode == 0, "shellcheck:\n%s", p.stdout)
     return root
 
 
