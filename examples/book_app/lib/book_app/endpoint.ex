@@ -33,7 +33,10 @@ defmodule BookApp.Endpoint do
         {:ok, %{listener: listener, port: port, acceptor: acceptor}}
 
       {:error, reason} ->
-        Logger.error("BookApp.Endpoint cannot listen on port #{port}: #{:inet.format_error(reason)}")
+        Logger.error(
+          "BookApp.Endpoint cannot listen on port #{port}: #{:inet.format_error(reason)}"
+        )
+
         {:stop, {:listen, port, reason}}
     end
   end
@@ -112,7 +115,10 @@ defmodule BookApp.Endpoint do
   end
 
   defp route(:GET, "/health"), do: {200, "text/plain", "ok\n"}
-  defp route(_method, path) when path in ["/books", "/health"], do: {405, "text/plain", "method not allowed\n"}
+
+  defp route(_method, path) when path in ["/books", "/health"],
+    do: {405, "text/plain", "method not allowed\n"}
+
   defp route(_method, _path), do: {404, "text/plain", "not found\n"}
 
   defp respond(socket, status, type, body) do

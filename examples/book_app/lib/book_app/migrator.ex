@@ -36,7 +36,8 @@ defmodule BookApp.Migrator do
 
   @doc "The versions recorded in `schema_migrations`, in order."
   def applied do
-    for %{"version" => v} <- Repo.query!("SELECT version FROM schema_migrations ORDER BY version"),
+    for %{"version" => v} <-
+          Repo.query!("SELECT version FROM schema_migrations ORDER BY version"),
         do: v
   end
 
@@ -53,8 +54,11 @@ defmodule BookApp.Migrator do
     files
     |> Enum.group_by(&elem(&1, 0))
     |> Enum.each(fn
-      {_version, [_one]} -> :ok
-      {version, same} -> raise "migrations with the same version #{version}: #{inspect(Enum.map(same, &elem(&1, 1)))}"
+      {_version, [_one]} ->
+        :ok
+
+      {version, same} ->
+        raise "migrations with the same version #{version}: #{inspect(Enum.map(same, &elem(&1, 1)))}"
     end)
 
     Enum.sort(files)

@@ -80,7 +80,10 @@ defmodule BookApp.Repo do
 
   @doc "Runs a script of statements separated by `;`, stopping at the first error."
   def exec_script(sql) do
-    case Enum.find(List.wrap(:sqlite3.sql_exec_script(__MODULE__, sql)), &match?({:error, _, _}, &1)) do
+    case Enum.find(
+           List.wrap(:sqlite3.sql_exec_script(__MODULE__, sql)),
+           &match?({:error, _, _}, &1)
+         ) do
       nil -> :ok
       {:error, _code, message} -> {:error, IO.chardata_to_string(message)}
     end
