@@ -13,7 +13,7 @@ OTP's lib/): skipped (77) without them, failed under CI=true.
 
 Two parts of relc this story relies on were written in parallel with it;
 until they are merged, the test replaces them with today's equivalents,
-each switch below says which:
+each switch below (or RELC_BOOK_APP_LANDED) says which:
 
 EXBIN_LANDED  `rpc` and `eval` taking Elixir expressions and the
               Distillery forms `rpc "Elixir.BookApp.ReleaseTasks.migrate"`
@@ -23,14 +23,15 @@ EXBIN_LANDED  `rpc` and `eval` taking Elixir expressions and the
               `release_ctl eval` with an Erlang expression instead, and the
               checks through rpc are written in Erlang.
 EXCORE_LANDED mix's default application set, config/*.exs evaluated at
-              build time, config/runtime.exs evaluated at boot, the
+              build time, config/runtime.exs copied into the release, the
               consolidated protocols.  Until then the example's relc.yaml
               lists the applications and gives a sys.config template (the
               lines marked INTERIM), and the test keeps them; once landed,
-              the test removes those lines from its copy, so that PORT and
-              BOOK_APP_DATA reach the node through config/runtime.exs, and
-              checks the consolidated protocols and runtime.exs in the
-              release.
+              the test removes `applications:` from its copy and checks
+              the consolidated protocols and runtime.exs in the release;
+              and with EXBIN_LANDED too (runtime.exs evaluated at boot),
+              `sys_config:`, so that PORT and BOOK_APP_DATA reach the node
+              through config/runtime.exs.
 """
 import glob
 import http.client
@@ -48,8 +49,11 @@ from relc_e2e import (TOP, Failure, Workspace, check, run, unique,
                      wait_gone)
 from needs import SKIP, require
 
-EXBIN_LANDED = False
-EXCORE_LANDED = False
+# Flip to True when the part is merged.  RELC_BOOK_APP_LANDED=exbin,excore
+# (or either) says the same for one run, to try a branch before merging.
+_LANDED = os.environ.get("RELC_BOOK_APP_LANDED", "").split(",")
+EXBIN_LANDED = False or "exbin" in _LANDED
+EXCORE_LANDED = False or "excore" in _LANDED
 
 EXAMPLE = os.path.join(TOP, "examples", "book_app")
 MIGRATIONS = sorted(
@@ -109,15 +113,21 @@ def copy_project(ws):
                                 "migrate.sh"), HOOK_RPC, HOOK_RPC_TODAY)
         replace_in(os.path.join(src, "rel", "commands", "seed.sh"),
                    SEED_EVAL, SEED_EVAL_TODAY)
+    # the interim keys out: mix's default application set (excore); the
+    # .exs config, which needs runtime.exs evaluated at boot (exbin) too
+    interim = []
     if EXCORE_LANDED:
-        # the interim keys out: mix's default set, the .exs config
+        interim.append("applications")
+        if EXBIN_LANDED:
+            interim.append("sys_config")
+    if interim:
         path = os.path.join(src, "rel", "relc.yaml")
         with open(path) as f:
             lines = f.read().splitlines(True)
         kept = [ln for ln in lines
-                if not re.match(r"\s*(applications|sys_config):", ln)]
-        check(len(kept) == len(lines) - 2,
-              "rel/relc.yaml: no applications: and sys_config: to remove")
+                if not re.match(r"\s*(%s):" % "|".join(interim), ln)]
+        check(len(kept) == len(lines) - len(interim),
+              "rel/relc.yaml: not one line each for %s", interim)
         with open(path, "w") as f:
             f.write("".join(kept))
     return src
@@ -226,9 +236,11 @@ def check_prod_release(root):
         # excore: config/runtime.exs for the boot, consolidated protocols
         check(os.path.isfile(os.path.join(rel, "runtime.exs")),
               "config/runtime.exs is not in releases/0.1.0")
+        # mix 1.14 puts them in releases/VSN/consolidated
         consolidated = glob.glob(os.path.join(
-            root, "lib", "book_app-0.1.0", "consolidated",
-            "Elixir.Enumerable.beam"))
+            rel, "consolidated", "Elixir.Enumerable.beam")) + glob.glob(
+            os.path.join(root, "lib", "book_app-0.1.0", "consolidated",
+                         "Elixir.Enumerable.beam"))
         check(consolidated, "no consolidated protocols in the release")
 
 
@@ -267,6 +279,14 @@ def test(ws):
           "schema_migrations holds %r, not %r", rows, MIGRATIONS)
     check(rpc_migrations(ws, root, env) == MIGRATIONS,
           "the node sees other migrations than %r", MIGRATIONS)
+    if EXCORE_LANDED:
+        if EXBIN_LANDED:
+            expr = "Protocol.consolidated?(Enumerable)"
+        else:
+            expr = "'Elixir.Protocol':'consolidated?'('Elixir.Enumerable')"
+        p = ws.bin(root, "book_app", "rpc", expr, env=env)
+        check(p.stdout == "true\n",
+              "the node runs unconsolidated protocols: %r", p.stdout)
     check(not glob.glob(os.path.join(root, "**", "*.sqlite3*"),
                         recursive=True),
           "a database file in the release")
