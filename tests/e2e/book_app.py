@@ -183,8 +183,8 @@ def schema_migrations(data):
 def rpc_migrations(ws, root, env):
     """The versions in schema_migrations, asked of the node through rpc."""
     if EXBIN_LANDED:
-        p = ws.bin(root, "book_app", "rpc", "BookApp.ReleaseTasks.migrations()",
-                   env=env)
+        p = ws.bin(root, "book_app", "rpc",
+                   "BookApp.ReleaseTasks.migrations()", env=env)
     else:
         p = ws.bin(root, "book_app", "rpc", "Elixir.BookApp.ReleaseTasks",
                    "migrations", env=env)
