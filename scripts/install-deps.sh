@@ -1,16 +1,18 @@
 #!/bin/sh
 # Install everything relc needs to build, test and run its examples on
 # Debian 12: the compilers and build tools, the four libraries, Erlang/OTP,
-# Elixir and rebar3, shellcheck, and clang for the sanitizer and fuzz
-# builds.  Runs apt-get as root (through sudo when not root), and only
-# when something is missing.
+# Elixir and rebar3, erlang-p1-sqlite3 (examples/book_app's database),
+# shellcheck, and clang for the sanitizer and fuzz builds.  Runs apt-get
+# as root (through sudo when not root), and only when something is
+# missing.
 set -eu
 
 packages="build-essential cmake ninja-build pkg-config
 libyaml-dev libarchive-dev zlib1g-dev libcmocka-dev
 clang clang-format libclang-rt-14-dev cppcheck python3 shellcheck
 erlang-nox erlang-dev elixir rebar3
-erlang-jiffy erlang-cowlib erlang-lager hyperfine time util-linux"
+erlang-jiffy erlang-cowlib erlang-lager erlang-p1-sqlite3
+hyperfine time util-linux"
 
 if [ "$(id -u)" -eq 0 ]; then
 	sudo=""

@@ -1,0 +1,3 @@
+[
+  inputs: ["{mix,.formatter}.exs", "{config,lib}/**/*.{ex,exs}", "priv/repo/seeds.exs"]
+]

@@ -1,0 +1,2 @@
+-- Not idempotent on purpose: run twice, it fails (duplicate column).
+ALTER TABLE books ADD COLUMN year INTEGER;

@@ -1,0 +1,5 @@
+import Config
+
+config :hello_ex,
+  env: :test,
+  overridden: "test.exs"
