@@ -381,9 +381,7 @@ run_elixir(const char *exe, const char *config, const char *env,
 		return 0;
 	if (relc_fs_read_file(&out, log, MAX_STDERR, 1, err) < 0)
 		relc_error_release(err);
-	while (out.len &&
-	       (out.buf[out.len - 1] == '\n' || out.buf[out.len - 1] == ' '))
-		out.buf[--out.len] = '\0';
+	relc_strbuf_rtrim(&out);
 	relc_error_set(err, RELC_ECONFIG, "config/config.exs (%s): %s %s%s%s",
 		       env, exe, WIFEXITED(status) ? "failed" : "was killed",
 		       out.len ? ":\n" : " (no output)",
