@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install everything relc needs to build, test and run its examples on
 # Debian 12: the compilers and build tools, the four libraries, Erlang/OTP,
-# Elixir and rebar3, erlang-p1-sqlite3 (examples/book_app's database),
-# shellcheck, and clang for the sanitizer and fuzz builds.  Runs apt-get
+# Elixir and rebar3, the database driver of examples/book_app
+# (erlang-p1-sqlite3), the shell script checker, and clang for the
+# sanitizer and fuzz builds.  Runs apt-get
 # as root (through sudo when not root), and only when something is
 # missing.
 set -eu
