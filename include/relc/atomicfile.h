@@ -43,12 +43,22 @@ int relc_atomicfile_write(struct relc_atomicfile *f, const void *buf,
  * released.
  */
 int relc_atomicfile_commit(struct relc_atomicfile *f, struct relc_error *err);
+/*
+ * The same, but never over an existing `path` (linked, not renamed): the
+ * error "PATH exists (use --force to overwrite)" then, and nothing
+ * replaced.
+ */
+int relc_atomicfile_commit_new(struct relc_atomicfile *f,
+			       struct relc_error *err);
 /* Remove the temporary file and release f.  Safe on a released f. */
 void relc_atomicfile_abort(struct relc_atomicfile *f);
 
 /* Replace `path` with buf (open, write, commit). */
 int relc_atomicfile_write_whole(const char *path, const void *buf, size_t len,
 				mode_t mode, struct relc_error *err);
+/* Create `path` with buf, never over an existing file (commit_new). */
+int relc_atomicfile_write_new(const char *path, const void *buf, size_t len,
+			      mode_t mode, struct relc_error *err);
 
 /*
  * Remove the temporary files in path's directory left by runs that are

@@ -695,10 +695,12 @@ relc_scaffold_write(const struct relc_scaffold *s, const char *dir, int force,
 		relc_path_resolve(&path, dir, f->path);
 		relc_path_dirname(&parent, path.buf);
 		created[i] = !relc_fs_exists(path.buf);
+		/* without --force, never over a file that appeared since */
 		if (relc_fs_mkdirs(parent.buf, 0755, err) ||
-		    relc_atomicfile_write_whole(path.buf, f->text.buf,
-						f->text.len, (mode_t)f->mode,
-						err)) {
+		    (force ? relc_atomicfile_write_whole
+			   : relc_atomicfile_write_new)(path.buf, f->text.buf,
+							f->text.len,
+							(mode_t)f->mode, err)) {
 			created[i] = 0;
 			r = -1;
 			break;

@@ -97,8 +97,33 @@ relc_atomicfile_write(struct relc_atomicfile *f, const void *buf, size_t len,
 	return 0;
 }
 
-int
-relc_atomicfile_commit(struct relc_atomicfile *f, struct relc_error *err)
+/*
+ * Put the temporary file at f->path: renamed over what is there, or, with
+ * `keep`, linked there so that an existing file is never replaced (EEXIST),
+ * then the temporary name removed.
+ */
+static int
+put_in_place(struct relc_atomicfile *f, int keep, struct relc_error *err)
+{
+	if (!keep) {
+		if (rename(f->tmp.buf, f->path.buf) == 0)
+			return 0;
+		return relc_error_errno(err, "cannot rename '%s' to '%s'",
+					f->tmp.buf, f->path.buf);
+	}
+	if (link(f->tmp.buf, f->path.buf) == 0) {
+		(void)unlink(f->tmp.buf);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return relc_error_set(err, RELC_EIO,
+				      "%s exists (use --force to overwrite)",
+				      f->path.buf);
+	return relc_error_errno(err, "cannot create '%s'", f->path.buf);
+}
+
+static int
+commit(struct relc_atomicfile *f, int keep, struct relc_error *err)
 {
 	int fd = f->fd, r = -1;
 
@@ -117,11 +142,8 @@ relc_atomicfile_commit(struct relc_atomicfile *f, struct relc_error *err)
 		relc_error_errno(err, "cannot close '%s'", f->tmp.buf);
 		goto out;
 	}
-	if (rename(f->tmp.buf, f->path.buf) < 0) {
-		relc_error_errno(err, "cannot rename '%s' to '%s'", f->tmp.buf,
-				 f->path.buf);
+	if (put_in_place(f, keep, err))
 		goto out;
-	}
 	relc_strbuf_reset(&f->tmp);
 	relc_path_dirname(&f->tmp, f->path.buf);
 	r = relc_fs_fsync_dir(f->tmp.buf, err);
@@ -133,6 +155,18 @@ out:
 	return r;
 }
 
+int
+relc_atomicfile_commit(struct relc_atomicfile *f, struct relc_error *err)
+{
+	return commit(f, 0, err);
+}
+
+int
+relc_atomicfile_commit_new(struct relc_atomicfile *f, struct relc_error *err)
+{
+	return commit(f, 1, err);
+}
+
 void
 relc_atomicfile_abort(struct relc_atomicfile *f)
 {
@@ -141,9 +175,9 @@ relc_atomicfile_abort(struct relc_atomicfile *f)
 	release(f);
 }
 
-int
-relc_atomicfile_write_whole(const char *path, const void *buf, size_t len,
-			    mode_t mode, struct relc_error *err)
+static int
+write_whole(const char *path, const void *buf, size_t len, mode_t mode,
+	    int keep, struct relc_error *err)
 {
 	struct relc_atomicfile f = RELC_ATOMICFILE_INIT;
 
@@ -153,5 +187,19 @@ relc_atomicfile_write_whole(const char *path, const void *buf, size_t len,
 		relc_atomicfile_abort(&f);
 		return -1;
 	}
-	return relc_atomicfile_commit(&f, err);
+	return commit(&f, keep, err);
+}
+
+int
+relc_atomicfile_write_whole(const char *path, const void *buf, size_t len,
+			    mode_t mode, struct relc_error *err)
+{
+	return write_whole(path, buf, len, mode, 0, err);
+}
+
+int
+relc_atomicfile_write_new(const char *path, const void *buf, size_t len,
+			  mode_t mode, struct relc_error *err)
+{
+	return write_whole(path, buf, len, mode, 1, err);
 }

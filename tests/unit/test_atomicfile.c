@@ -145,6 +145,31 @@ test_commit(void **state)
 	free(path);
 }
 
+/* write_new creates, and never replaces: the old file and no temporary. */
+static void
+test_write_new(void **state)
+{
+	const char *dir = *state;
+	struct relc_error err = RELC_ERROR_INIT;
+	struct relc_strbuf msg = RELC_STRBUF_INIT;
+	char *path = join(dir, "n");
+
+	assert_int_equal(relc_atomicfile_write_new(path, "one", 3, 0600, &err),
+			 0);
+	assert_contents(dir, "n", "one");
+	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(relc_atomicfile_write_new(path, "two", 3, 0644, &err),
+			 -1);
+	relc_strbuf_addf(&msg, "%s exists (use --force to overwrite)", path);
+	assert_string_equal(err.msg.buf, msg.buf);
+	assert_contents(dir, "n", "one");
+	assert_int_equal(mode_of(path), 0600);
+	assert_listing(dir, "n\n");
+	relc_error_release(&err);
+	relc_strbuf_release(&msg);
+	free(path);
+}
+
 /* Abort leaves the old file and no temporary file. */
 static void
 test_abort(void **state)
@@ -385,6 +410,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_commit, fixture_tmpdir_setup,
 					    fixture_tmpdir_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_write_new, fixture_tmpdir_setup, fixture_tmpdir_teardown),
 	    cmocka_unit_test_setup_teardown(test_abort, fixture_tmpdir_setup,
 					    fixture_tmpdir_teardown),
 	    cmocka_unit_test_setup_teardown(
