@@ -19,6 +19,7 @@
 #include "relc/otp.h"
 #include "relc/path.h"
 #include "relc/sha256.h"
+#include "relc/stamp.h"
 #include "relc/strbuf.h"
 #include "relc/term.h"
 
@@ -64,9 +65,7 @@ bits_str(const struct relc_term *t, struct relc_arena *arena)
 
 	if (t->type != RELC_T_BITS || t->u.bits.nbits % 8)
 		return NULL;
-	s = relc_arena_alloc(arena, t->u.bits.nbits / 8 + 1);
-	memcpy(s, t->u.bits.data, t->u.bits.nbits / 8);
-	s[t->u.bits.nbits / 8] = '\0';
+	s = relc_arena_memdupz(arena, t->u.bits.data, t->u.bits.nbits / 8);
 	if (strlen(s) != t->u.bits.nbits / 8)
 		return NULL; /* a NUL in a path */
 	return s;
@@ -284,7 +283,6 @@ static int
 find_elixir(struct relc_strbuf *exe, struct relc_strbuf *id,
 	    const struct relc_exconfig_in *in, struct relc_error *err)
 {
-	struct stat st;
 	int r;
 
 	if (in->elixir_root) {
@@ -308,10 +306,7 @@ find_elixir(struct relc_strbuf *exe, struct relc_strbuf *id,
 			    "elixir on PATH (set elixir_root: "
 			    "in the config)");
 	}
-	relc_strbuf_addstr(id, exe->buf);
-	if (!stat(exe->buf, &st))
-		relc_strbuf_addf(id, " %jd %jd", (intmax_t)st.st_size,
-				 (intmax_t)st.st_mtim.tv_sec);
+	relc_stamp_input(id, exe->buf); /* the path and its identity */
 	return 0;
 }
 

@@ -30,11 +30,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from ops_util import unshare_prefix  # noqa: E402
-from relc_e2e import Failure, Workspace, check, run, unique  # noqa: E402
+from ops_util import read_only_command  # noqa: E402
+from relc_e2e import Failure, check, main, run, unique  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(HERE))
-from needs import require  # noqa: E402
 
 NAME = "hello_ex"
 VSN = "0.1.0"
@@ -454,17 +452,7 @@ def read_only(ws, built, env):
         "$R/bin/hello_ex" eval 'HelloEx.greeting()'
         "$R/bin/hello_ex" stop
     """
-    prefix = unshare_prefix(ws)
-    if prefix:
-        body = steps % '"$2" --bind -o ro "$R" "$R"'
-        cmd = prefix + ["sh", "-c", body, "sh", root,
-                        shutil.which("mount") or "mount"]
-        how = "chmod -R a-w and a read-only bind mount"
-    else:
-        check(os.environ.get("CI") != "true" and os.getuid() != 0,
-              "no mount namespace for a read-only bind mount")
-        cmd = ["sh", "-c", steps % "", "sh", root]
-        how = "chmod -R a-w"
+    cmd, how = read_only_command(ws, root, steps)
     try:
         p = subprocess.run(cmd, env=env, capture_output=True, text=True,
                            timeout=180)
@@ -481,20 +469,5 @@ def read_only(ws, built, env):
         run(["chmod", "-R", "u+w", root])
 
 
-def main():
-    require("erl", "erlc", "elixir", "mix")
-    ws = Workspace(sys.argv[1])
-    passed = False
-    try:
-        test(ws)
-        passed = True
-        print("ok")
-    except Failure as e:
-        print("FAIL:", e)
-    finally:
-        ws.cleanup(passed)
-    sys.exit(0 if passed else 1)
-
-
 if __name__ == "__main__":
-    main()
+    main(test, needs=("erl", "erlc", "elixir", "mix"))

@@ -10,10 +10,8 @@ Needs elixir and mix: skipped (77) without them, failed under CI=true."""
 import os
 import re
 import shutil
-import sys
 
-from relc_e2e import TOP, Failure, Workspace, check, run, unique, wait_gone
-from needs import require
+from relc_e2e import TOP, Failure, check, main, run, unique, wait_gone
 
 EXAMPLE = os.path.join(TOP, "examples", "hello_ex")
 BOOT_ENV = {"HELLO_EX_NAME": "Ann", "HELLO_EX_OVERRIDE": "from the boot",
@@ -90,20 +88,5 @@ def test(ws):
     check(p.returncode != 0, "a node runs after runtime.exs raised")
 
 
-def main():
-    require("erl", "escript", "erlc", "elixir", "mix")
-    ws = Workspace(sys.argv[1])
-    passed = False
-    try:
-        test(ws)
-        passed = True
-        print("ok")
-    except Failure as e:
-        print("FAIL:", e)
-    finally:
-        ws.cleanup(passed)
-    sys.exit(0 if passed else 1)
-
-
 if __name__ == "__main__":
-    main()
+    main(test, needs=("erl", "escript", "erlc", "elixir", "mix"))

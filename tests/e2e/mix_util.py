@@ -5,8 +5,7 @@ with the Elixir on PATH."""
 import os
 import sys
 
-from relc_e2e import Failure, Workspace, run
-from needs import require  # noqa: E402 (relc_e2e sets sys.path)
+from relc_e2e import main as relc_main, run
 
 
 def write(path, text):
@@ -41,15 +40,4 @@ def relc_build(ws, root, env="prod", ok=True):
 
 def main(test):
     """Run test(ws), needing Erlang and Elixir (mix)."""
-    require("erl", "elixir", "mix")
-    ws = Workspace(sys.argv[1])
-    passed = False
-    try:
-        test(ws)
-        passed = True
-        print("ok")
-    except Failure as e:
-        print("FAIL:", e)
-    finally:
-        ws.cleanup(passed)
-    sys.exit(0 if passed else 1)
+    relc_main(test, needs=("erl", "elixir", "mix"))

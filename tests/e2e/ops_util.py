@@ -112,6 +112,23 @@ def unshare_prefix(ws):
     return None
 
 
+def read_only_command(ws, root, steps):
+    """The argv that runs the shell code `steps` ($R: the release root;
+    one %s, where a mount line goes) on the release at root, made
+    read-only: by a read-only bind mount in a mount namespace of its own
+    when there is one (root ignores chmod -R a-w), else by the chmod
+    alone.  Returns (argv, how it is read-only)."""
+    prefix = unshare_prefix(ws)
+    if prefix:
+        body = steps % '"$2" --bind -o ro "$R" "$R"'
+        return (prefix + ["sh", "-c", body, "sh", root,
+                          shutil.which("mount") or "mount"],
+                "chmod -R a-w and a read-only bind mount")
+    check(os.environ.get("CI") != "true" and os.getuid() != 0,
+          "no mount namespace for a read-only bind mount")
+    return ["sh", "-c", steps % "", "sh", root], "chmod -R a-w"
+
+
 def tree_sums(root):
     """Every path under root with its type, mode and contents' hash."""
     import hashlib

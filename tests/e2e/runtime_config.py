@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import time
 
-from ops_util import build_hello, tree_sums, unshare_prefix
+from ops_util import build_hello, read_only_command, tree_sums
 from relc_e2e import check, main, run, unique
 
 SYS_CONFIG = """\
@@ -179,17 +179,7 @@ def read_only(ws, built, env):
         "$R/bin/hello" restart
         "$R/bin/hello" stop
     """
-    prefix = unshare_prefix(ws)
-    if prefix:
-        body = steps % '"$2" --bind -o ro "$R" "$R"'
-        cmd = prefix + ["sh", "-c", body, "sh", root,
-                        shutil.which("mount") or "mount"]
-        how = "chmod -R a-w and a read-only bind mount"
-    else:
-        check(os.environ.get("CI") != "true" and os.getuid() != 0,
-              "no mount namespace for a read-only bind mount")
-        cmd = ["sh", "-c", steps % "", "sh", root]
-        how = "chmod -R a-w"
+    cmd, how = read_only_command(ws, root, steps)
     p = subprocess.run(cmd, env=env, capture_output=True, text=True,
                        timeout=180)
     try:
