@@ -1,11 +1,13 @@
 /*
- * beam.h: BEAM files: the FOR1/BEAM chunk container, and stripping.
+ * beam.h: BEAM files: the FOR1/BEAM chunk container, stripping, and what
+ * a hot upgrade needs to know of a module.
  */
 #ifndef RELC_BEAM_H
 #define RELC_BEAM_H
 
 #include <stddef.h>
 
+struct relc_arena;
 struct relc_error;
 struct relc_strbuf;
 
@@ -42,5 +44,39 @@ struct relc_beam_pieces {
 int relc_beam_strip_pieces(struct relc_beam_pieces *out, const void *data,
 			   size_t len, const char *name,
 			   struct relc_error *err);
+
+/*
+ * What an appup needs to know of a compiled module.  All strings are in
+ * the arena given to relc_beam_info().
+ */
+struct relc_beam_info {
+	const char *module; /* the module's name (UTF-8) */
+	/*
+	 * SHA-256 of the code: the chunks beam_lib:md5/1 hashes (Atom, AtU8,
+	 * Code, StrT, ImpT, ExpT, FunT without its OldUniq fields, LitT,
+	 * Meta), each as its id, length and data, the literal table
+	 * uncompressed.  Debug info, docs, line numbers, Attr and CInf do not
+	 * count, so a module recompiled with only those changed is equal.
+	 */
+	unsigned char code[32];
+	/* the modules it calls (ImpT): unique, sorted (strcmp), not itself */
+	const char **imports;
+	size_t nimports;
+	/* Attr: the behaviour and behavior attributes, in file order, unique */
+	const char **behaviours;
+	size_t nbehaviours;
+	int code_change;	/* exports code_change/3 or code_change/4 */
+	int system_code_change; /* exports system_code_change/4 */
+};
+
+/*
+ * Read a BEAM file (gzipped too) into *out: module name, code digest,
+ * imports, behaviours, code-change exports.  `name` is used in messages.
+ * Fails on a malformed container, atom, import or export table, or an
+ * Attr chunk that is not a list in the external term format.  Pure.
+ */
+int relc_beam_info(struct relc_beam_info *out, const void *data, size_t len,
+		   const char *name, struct relc_arena *arena,
+		   struct relc_error *err);
 
 #endif
