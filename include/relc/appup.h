@@ -48,8 +48,9 @@ int relc_appup_generate(const struct relc_term **out,
  * accepts (high or low level, short forms expanded as it expands them);
  * and in the matching entries, every module an instruction loads,
  * updates or adds is in to_mods (up) or from_mods (down), every module it
- * deletes in from_mods (up) or to_mods (down).  Errors are
- * PATH:LINE:COL: at the offending term.  Pure.
+ * deletes in from_mods (up) or to_mods (down); a NULL list is not
+ * checked against.  Errors are PATH:LINE:COL: at the offending term.
+ * Pure.
  */
 int relc_appup_check(const struct relc_term *appup, const char *path,
 		     const char *app, const char *to_vsn,

@@ -1180,14 +1180,14 @@ relc_appup_check(const struct relc_term *appup, const char *path,
 	}
 	names_set(&to, to_mods);
 	names_set(&from, from_mods);
-	c.load = &to;
-	c.del = &from;
+	c.load = to_mods ? &to : NULL;
+	c.del = from_mods ? &from : NULL;
 	c.load_vsn = to_vsn;
 	c.del_vsn = from_vsn;
 	if (check_section(&c, el(appup, 1), "upgrade", from_vsn))
 		goto out;
-	c.load = &from;
-	c.del = &to;
+	c.load = from_mods ? &from : NULL;
+	c.del = to_mods ? &to : NULL;
 	c.load_vsn = from_vsn;
 	c.del_vsn = to_vsn;
 	if (check_section(&c, el(appup, 2), "downgrade", from_vsn))

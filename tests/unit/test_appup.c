@@ -381,6 +381,12 @@ test_check_errors(void **state)
 			   " [{\"1.0\", [{add_module, new}]}]}.",
 			   "ebin/x.appup:2:25: 'new' is not a module of x 1.0");
 	/* entries that do not match are checked for syntax only */
+	assert_int_equal(
+	    relc_appup_check(test_parse1("{\"1.1\", [{\"1.0\", [{add_module, "
+					 "zz}]}], [{\"1.0\", []}]}."),
+			     "x.appup", "x", "1.1", NULL, "1.0", NULL,
+			     &test_arena, NULL),
+	    0);
 	assert_check_ok("{\"1.1\", [{\"0.1\", [{load_module, nowhere}]}, "
 			"{\"1.0\", []}], [{\"1.0\", []}]}.");
 	assert_check_error(
