@@ -608,8 +608,8 @@ info(struct relc_beam_info *out, const unsigned char *p, size_t len,
 {
 	const unsigned char *chunks[RELC_ARRAY_SIZE(kept)];
 	uint32_t lens[RELC_ARRAY_SIZE(kept)];
-	const char **atoms;
-	size_t natoms, k;
+	const char **atoms = NULL;
+	size_t natoms = 0, k;
 
 	if (read_chunks(p, len, name, chunks, lens, err))
 		return -1;
