@@ -30,7 +30,8 @@
 
 struct ins {
 	const struct relc_term *t;
-	const char *path; /* the appup it came from, or NULL */
+	const char *path;   /* the appup it came from, or NULL */
+	unsigned line, col; /* where it is in the appup (0: made here) */
 };
 
 struct script {
@@ -75,7 +76,30 @@ push(struct ctx *c, struct script *s, const struct relc_term *t,
 	}
 	s->v[s->n].t = t;
 	s->v[s->n].path = path;
+	s->v[s->n].line = t->line;
+	s->v[s->n].col = t->col;
 	s->n++;
+}
+
+/* Push t, made from instruction `from` (whose position it takes). */
+static void
+push_from(struct ctx *c, struct script *s, const struct relc_term *t,
+	  const struct ins *from)
+{
+	push(c, s, t, from->path);
+	if (!t->line) {
+		s->v[s->n - 1].line = from->line;
+		s->v[s->n - 1].col = from->col;
+	}
+}
+
+/* Push a copy of an instruction (keeping its position). */
+static void
+push_ins(struct ctx *c, struct script *s, const struct ins *in)
+{
+	push(c, s, in->t, in->path);
+	s->v[s->n - 1].line = in->line;
+	s->v[s->n - 1].col = in->col;
 }
 
 static void
@@ -84,7 +108,7 @@ append(struct ctx *c, struct script *dst, const struct script *src)
 	size_t i;
 
 	for (i = 0; i < src->n; i++)
-		push(c, dst, src->v[i].t, src->v[i].path);
+		push_ins(c, dst, &src->v[i]);
 }
 
 static size_t
@@ -179,7 +203,8 @@ fail(struct ctx *c, const struct ins *in, const struct relc_term *t,
      const char *fmt, ...)
 {
 	struct relc_strbuf sb = RELC_STRBUF_INIT;
-	const struct relc_term *pos = t && t->line ? t : in ? in->t : NULL;
+	unsigned line = t && t->line ? t->line : in ? in->line : 0;
+	unsigned col = t && t->line ? t->col : in ? in->col : 0;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -189,8 +214,8 @@ fail(struct ctx *c, const struct ins *in, const struct relc_term *t,
 		relc_strbuf_addstr(&sb, ": ");
 		relc_term_print_flat(&sb, t);
 	}
-	relc_error_at(c->err, RELC_EAPP, in ? in->path : c->path,
-		      pos ? pos->line : 0, pos ? pos->col : 0, "%s", sb.buf);
+	relc_error_at(c->err, RELC_EAPP, in ? in->path : c->path, line, col,
+		      "%s", sb.buf);
 	relc_strbuf_release(&sb);
 	return -1;
 }
@@ -483,7 +508,7 @@ expand_script(struct ctx *c, struct script *out, const struct relc_term *l,
 	size_t i, j, n, m;
 
 	if (!relc_term_is_list(l))
-		return fail(c, &(struct ins){l, path}, l,
+		return fail(c, &(struct ins){l, path, l->line, l->col}, l,
 			    "the instructions are not a list");
 	v = items(c, l, &n);
 	for (i = 0; i < n; i++) {
@@ -491,10 +516,14 @@ expand_script(struct ctx *c, struct script *out, const struct relc_term *l,
 
 		if (!is_cons(t)) {
 			push(c, out, t, path);
+			out->v[out->n - 1].line = v[i]->line;
+			out->v[out->n - 1].col = v[i]->col;
 			continue;
 		}
 		if (!relc_term_is_list(t))
-			return fail(c, &(struct ins){t, path}, t, "bad list");
+			return fail(
+			    c, &(struct ins){t, path, v[i]->line, v[i]->col}, t,
+			    "bad list");
 		w = items(c, t, &m);
 		for (j = 0; j < m; j++)
 			push(c, out, w[j], path);
@@ -534,14 +563,14 @@ split_script(struct ctx *c, const struct script *s, struct script *before,
 			return fail(c, &s->v[i], t,
 				    "bad instruction before "
 				    "point_of_no_return");
-		push(c, before, t, s->v[i].path);
+		push_from(c, before, t, &s->v[i]);
 	}
 	for (i = p; i < s->n; i++)
 		if (is_op(s->v[i].t, "load_object_code", 2))
-			push(c, before, s->v[i].t, s->v[i].path);
+			push_ins(c, before, &s->v[i]);
 	for (i = p; i < s->n; i++)
 		if (!is_op(s->v[i].t, "load_object_code", 2))
-			push(c, after, s->v[i].t, s->v[i].path);
+			push_ins(c, after, &s->v[i]);
 	return 0;
 }
 
@@ -583,8 +612,8 @@ collect_mods(struct ctx *c, const struct script *s, const char *op,
 			continue;
 		v = items(c, el(s->v[i].t, 1), &n);
 		for (j = 0; j < n; j++)
-			push(c, out, arity(v[j]) == 2 ? el(v[j], 0) : v[j],
-			     s->v[i].path);
+			push_from(c, out, arity(v[j]) == 2 ? el(v[j], 0) : v[j],
+				  &s->v[i]);
 	}
 }
 
@@ -675,32 +704,33 @@ app_apply(struct ctx *c, const char *fun, const char *app, const char *type)
 
 static void
 start_app(struct ctx *c, struct script *out, const char *app, const char *type,
-	  const char *path)
+	  const struct ins *from)
 {
 	if (!strcmp(type, "none"))
 		return;
 	if (!strcmp(type, "load"))
-		push(c, out, app_apply(c, "load", app, NULL), path);
+		push_from(c, out, app_apply(c, "load", app, NULL), from);
 	else
-		push(c, out, app_apply(c, "start", app, type), path);
+		push_from(c, out, app_apply(c, "start", app, type), from);
 }
 
 static void
 add_mods(struct ctx *c, struct script *out, const struct rapp *app,
-	 const char *path)
+	 const struct ins *from)
 {
 	size_t i;
 
 	for (i = 0; i < app->mods->n; i++)
-		push(c, out,
-		     relc_term_tuplev(c->a, 3, atom(c, "add_module"),
-				      atom(c, app->mods->v[i]), &relc_term_nil),
-		     path);
+		push_from(c, out,
+			  relc_term_tuplev(c->a, 3, atom(c, "add_module"),
+					   atom(c, app->mods->v[i]),
+					   &relc_term_nil),
+			  from);
 }
 
 static void
 remove_mods(struct ctx *c, struct script *out, const struct rapp *app,
-	    const char *path)
+	    const struct ins *from)
 {
 	const struct relc_term **v;
 	size_t i, n = app->mods->n;
@@ -708,16 +738,16 @@ remove_mods(struct ctx *c, struct script *out, const struct rapp *app,
 	v = relc_arena_array(c->a, n ? n : 1, sizeof(*v));
 	for (i = 0; i < n; i++) {
 		v[i] = atom(c, app->mods->v[i]);
-		push(c, out,
-		     relc_term_tuplev(
-			 c->a, 2, atom(c, "remove"),
-			 relc_term_tuplev(c->a, 3, v[i], bp(c), bp(c))),
-		     path);
+		push_from(c, out,
+			  relc_term_tuplev(
+			      c->a, 2, atom(c, "remove"),
+			      relc_term_tuplev(c->a, 3, v[i], bp(c), bp(c))),
+			  from);
 	}
-	push(c, out,
-	     relc_term_tuplev(c->a, 2, atom(c, "purge"),
-			      relc_term_list(c->a, n, v)),
-	     path);
+	push_from(c, out,
+		  relc_term_tuplev(c->a, 2, atom(c, "purge"),
+				   relc_term_list(c->a, n, v)),
+		  from);
 }
 
 /* translate_application_instrs/3 */
@@ -728,7 +758,8 @@ translate_apps(struct ctx *c, const struct script *in, struct script *out)
 
 	for (i = 0; i < in->n; i++) {
 		const struct relc_term *t = in->v[i].t;
-		const char *path = in->v[i].path, *name;
+		const struct ins *from = &in->v[i];
+		const char *name;
 		const struct rapp *post, *pre;
 
 		if (is_op(t, "add_application", 3)) {
@@ -737,8 +768,8 @@ translate_apps(struct ctx *c, const struct script *in, struct script *out)
 				return fail(c, &in->v[i], el(t, 1),
 					    "no such application in the "
 					    "release");
-			add_mods(c, out, post, path);
-			start_app(c, out, name, el(t, 2)->u.atom.name, path);
+			add_mods(c, out, post, from);
+			start_app(c, out, name, el(t, 2)->u.atom.name, from);
 		} else if (is_op(t, "remove_application", 2)) {
 			name = el(t, 1)->u.atom.name;
 			if (find_app(&c->appls, name))
@@ -749,9 +780,11 @@ translate_apps(struct ctx *c, const struct script *in, struct script *out)
 				return fail(c, &in->v[i], el(t, 1),
 					    "no such application in the "
 					    "release upgraded from");
-			push(c, out, app_apply(c, "stop", name, NULL), path);
-			remove_mods(c, out, pre, path);
-			push(c, out, app_apply(c, "unload", name, NULL), path);
+			push_from(c, out, app_apply(c, "stop", name, NULL),
+				  from);
+			remove_mods(c, out, pre, from);
+			push_from(c, out, app_apply(c, "unload", name, NULL),
+				  from);
 		} else if (is_op(t, "restart_application", 2)) {
 			name = el(t, 1)->u.atom.name;
 			if (!(pre = find_app(&c->preappls, name)) ||
@@ -759,13 +792,14 @@ translate_apps(struct ctx *c, const struct script *in, struct script *out)
 				return fail(c, &in->v[i], el(t, 1),
 					    "no such application in both "
 					    "releases");
-			push(c, out, app_apply(c, "stop", name, NULL), path);
-			remove_mods(c, out, pre, path);
-			add_mods(c, out, post, path);
+			push_from(c, out, app_apply(c, "stop", name, NULL),
+				  from);
+			remove_mods(c, out, pre, from);
+			add_mods(c, out, post, from);
 			start_app(c, out, name,
-				  relc_start_type_name(post->type), path);
+				  relc_start_type_name(post->type), from);
 		} else {
-			push(c, out, t, path);
+			push_ins(c, out, from);
 		}
 	}
 	for (i = 0; i < out->n; i++) {
@@ -891,9 +925,9 @@ dep_to_low(struct ctx *c, const struct ins *is, size_t n, struct script *before,
 			    relc_term_is_atom(el(t, 3), "default")
 				? mod
 				: relc_term_tuplev(c->a, 2, mod, el(t, 3));
-			push(c, &loads,
-			     tuple3(c, "load", mod, el(t, 5), el(t, 6)),
-			     is[i].path);
+			push_from(c, &loads,
+				  tuple3(c, "load", mod, el(t, 5), el(t, 6)),
+				  &is[i]);
 			if (!is_op(ch, "advanced", 2))
 				continue;
 			pair = relc_term_tuplev(c->a, 2, mod, el(ch, 1));
@@ -903,16 +937,17 @@ dep_to_low(struct ctx *c, const struct ins *is, size_t n, struct script *before,
 			else if (relc_term_is_atom(el(t, 2), "static"))
 				post[npost++] = pair;
 		} else if (is_op(t, "load_module", 5)) {
-			push(c, &loads,
-			     tuple3(c, "load", mod, el(t, 2), el(t, 3)),
-			     is[i].path);
+			push_from(c, &loads,
+				  tuple3(c, "load", mod, el(t, 2), el(t, 3)),
+				  &is[i]);
 		} else if (is_op(t, "delete_module", 3)) {
-			push(c, &loads, tuple3(c, "remove", mod, bp(c), bp(c)),
-			     is[i].path);
-			push(c, &loads,
-			     relc_term_tuplev(c->a, 2, atom(c, "purge"),
-					      list1(c, mod)),
-			     is[i].path);
+			push_from(c, &loads,
+				  tuple3(c, "remove", mod, bp(c), bp(c)),
+				  &is[i]);
+			push_from(c, &loads,
+				  relc_term_tuplev(c->a, 2, atom(c, "purge"),
+						   list1(c, mod)),
+				  &is[i]);
 		}
 	}
 	group[n] = loads.n;
@@ -926,41 +961,43 @@ dep_to_low(struct ctx *c, const struct ins *is, size_t n, struct script *before,
 		if (!(lib = get_lib(c, mod->u.atom.name)))
 			return fail(c, &loads.v[i], mod,
 				    "no such module in the release");
-		push(c, before,
-		     relc_term_tuplev(
-			 c->a, 2, atom(c, "load_object_code"),
-			 relc_term_tuplev(c->a, 3, atom(c, lib->name),
-					  relc_term_string(c->a, lib->vsn),
-					  list1(c, mod))),
-		     loads.v[i].path);
+		push_from(c, before,
+			  relc_term_tuplev(
+			      c->a, 2, atom(c, "load_object_code"),
+			      relc_term_tuplev(c->a, 3, atom(c, lib->name),
+					       relc_term_string(c->a, lib->vsn),
+					       list1(c, mod))),
+			  &loads.v[i]);
 	}
 	for (i = 0; i < nupd; i++)
 		res[i] = arity(upd[nupd - 1 - i]) == 2
 			     ? el(upd[nupd - 1 - i], 0)
 			     : upd[nupd - 1 - i];
 	if (nupd)
-		push(c, after,
-		     relc_term_tuplev(c->a, 2, atom(c, "suspend"),
-				      relc_term_list(c->a, nupd, upd)),
-		     is[0].path);
+		push_from(c, after,
+			  relc_term_tuplev(c->a, 2, atom(c, "suspend"),
+					   relc_term_list(c->a, nupd, upd)),
+			  &is[0]);
 	if (c->up) {
 		/* the groups in reverse order: dependencies first */
 		for (i = n; i-- > 0;)
 			for (j = group[i]; j < group[i + 1]; j++)
-				push(c, after, loads.v[j].t, loads.v[j].path);
+				push_ins(c, after, &loads.v[j]);
 		if (ncc)
-			push(c, after,
-			     relc_term_tuplev(c->a, 3, atom(c, "code_change"),
-					      atom(c, "up"),
-					      relc_term_list(c->a, ncc, cc)),
-			     is[0].path);
+			push_from(
+			    c, after,
+			    relc_term_tuplev(c->a, 3, atom(c, "code_change"),
+					     atom(c, "up"),
+					     relc_term_list(c->a, ncc, cc)),
+			    &is[0]);
 	} else {
 		if (npre)
-			push(c, after,
-			     relc_term_tuplev(c->a, 3, atom(c, "code_change"),
-					      atom(c, "down"),
-					      relc_term_list(c->a, npre, pre)),
-			     is[0].path);
+			push_from(
+			    c, after,
+			    relc_term_tuplev(c->a, 3, atom(c, "code_change"),
+					     atom(c, "down"),
+					     relc_term_list(c->a, npre, pre)),
+			    &is[0]);
 		append(c, after, &loads);
 		if (npost)
 			push(
@@ -971,10 +1008,10 @@ dep_to_low(struct ctx *c, const struct ins *is, size_t n, struct script *before,
 			    is[0].path);
 	}
 	if (nupd)
-		push(c, after,
-		     relc_term_tuplev(c->a, 2, atom(c, "resume"),
-				      relc_term_list(c->a, nupd, res)),
-		     is[0].path);
+		push_from(c, after,
+			  relc_term_tuplev(c->a, 2, atom(c, "resume"),
+					   relc_term_list(c->a, nupd, res)),
+			  &is[0]);
 	return 0;
 }
 
@@ -1104,7 +1141,7 @@ translate_deps(struct ctx *c, const struct script *in, struct script *before,
 		if (taken[i])
 			continue;
 		if (!is_dep_instr(in->v[i].t)) {
-			push(c, after, in->v[i].t, in->v[i].path);
+			push_ins(c, after, &in->v[i]);
 			continue;
 		}
 		while (d[k].at != i)
@@ -1156,9 +1193,10 @@ merge_loc(struct ctx *c, const struct script *in, struct script *out)
 	size_t i, j;
 
 	for (i = 0; i < in->n; i++)
-		push(c,
-		     is_op(in->v[i].t, "load_object_code", 2) ? &found : &rest,
-		     in->v[i].t, in->v[i].path);
+		push_from(c,
+			  is_op(in->v[i].t, "load_object_code", 2) ? &found
+								   : &rest,
+			  in->v[i].t, &in->v[i]);
 	used = relc_arena_alloc(c->a, found.n + 1);
 	memset(used, 0, found.n + 1);
 	for (i = 0; i < found.n; i++) {
@@ -1188,12 +1226,12 @@ merge_loc(struct ctx *c, const struct script *in, struct script *out)
 				used[j] = 1;
 		u = (struct script){0};
 		mod_union(c, &u, el(x, 2), &acc);
-		push(c, out,
-		     relc_term_tuplev(c->a, 2, atom(c, "load_object_code"),
-				      relc_term_tuplev(c->a, 3, el(x, 0),
-						       el(x, 1),
-						       script_list(c, &u))),
-		     found.v[i].path);
+		push_from(c, out,
+			  relc_term_tuplev(
+			      c->a, 2, atom(c, "load_object_code"),
+			      relc_term_tuplev(c->a, 3, el(x, 0), el(x, 1),
+					       script_list(c, &u))),
+			  &found.v[i]);
 	}
 	append(c, out, &rest);
 	return 0;
@@ -1212,7 +1250,7 @@ remove_atom(struct ctx *c, struct script *s, const char *name)
 		if (relc_term_is_atom(s->v[i].t, name))
 			removed = 1;
 		else
-			push(c, &o, s->v[i].t, s->v[i].path);
+			push_ins(c, &o, &s->v[i]);
 	}
 	*s = o;
 	return removed;
@@ -1238,7 +1276,7 @@ translate(struct ctx *c, const struct script *scripts, size_t nscripts,
 	if (check_syntax(c, &merged))
 		return -1;
 	for (i = 0; i < merged.n; i++)
-		push(c, &norm, normalize(c, merged.v[i].t), merged.v[i].path);
+		push_from(c, &norm, normalize(c, merged.v[i].t), &merged.v[i]);
 	if (split_script(c, &norm, &b1, &a1) || check_script(c, &b1, &a1) ||
 	    translate_apps(c, &a1, &a2))
 		return -1;
@@ -1368,14 +1406,13 @@ appup_script(struct ctx *c, const struct relc_relup_in *in,
 		    top->name, top->vsn, base_vsn);
 	c->path = au->path;
 	t = au->appup;
-	here.t = t;
-	here.path = au->path;
+	here = (struct ins){t, au->path, t->line, t->col};
 	if (arity(t) != 3)
 		return fail(c, &here, NULL,
 			    "bad appup: want {Vsn, [{UpFrom, Instructions}], "
 			    "[{DownTo, Instructions}]}");
 	l = el(t, c->up ? 1 : 2);
-	here.t = l;
+	here = (struct ins){l, au->path, l->line, l->col};
 	if (!relc_term_is_list(l))
 		return fail(c, &here, l,
 			    "bad appup: the %s entries are not a list",
@@ -1505,7 +1542,7 @@ direction(struct ctx *c, const struct relc_relup_in *in, const struct apps *top,
 					dropped = 1;
 					continue;
 				}
-				push(c, &f, res.v[i].t, res.v[i].path);
+				push_ins(c, &f, &res.v[i]);
 			}
 			push(c, &f, res.v[0].t, NULL);
 			res = f;
