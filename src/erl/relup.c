@@ -1019,13 +1019,17 @@ dep_to_low(struct ctx *c, const struct ins *is, size_t n, struct script *before,
  * The instructions of the weak component of d[first], in the order
  * systools_rc gives them: the condensation (strongly connected
  * components) topologically sorted, a module before the modules it
- * names in DepMods, and within a component by their order in the script.
+ * names in DepMods, and within a strongly connected component by their
+ * order in the script.
  *
  * systools sorts with digraph_utils:topsort/1, whose choice among valid
- * orders follows the ETS order of the digraph's vertices.  For chains and
- * cycles the order is unique; where several are valid (two independent
- * modules in one component) relc takes them in script order, which may
- * differ from systools' and is as correct for release_handler.
+ * orders follows the ETS order of the condensation's vertices (lists of
+ * module atoms), and so their internal hash: the atoms' indexes in the
+ * VM's atom table, which are not a function of the appups.  For chains and
+ * cycles the order is unique; where several are valid (modules of one component
+ * that do not depend on each other) relc takes them in script order, a module
+ * as soon as every module naming it is placed.  Any topological order is
+ * as correct for release_handler.
  */
 static void
 component_order(struct dep *d, size_t nd, size_t first, size_t *order,
