@@ -263,6 +263,42 @@ shape("22_shortcuts", rel("1", base() + [A1]), rel("2", base() + [A2]),
                     "{update, shop_app, {advanced, a}, [shop_db]}, "
                     "{add_module, shop_sup, [shop_util]}]")})
 
+# a supervisor (static) and a gen_server in one DepMods component: in the
+# down script their code_change come before and after the loads
+shape("23_static_dynamic_component", rel("1", base() + [A1]),
+      rel("2", base() + [A2]),
+      {"shop": same("2", "1",
+                    "[{update, shop_sup, static, default, {advanced, []}, "
+                    "brutal_purge, brutal_purge, [shop_srv]}, "
+                    "{update, shop_srv, {advanced, x}, [shop_db]}, "
+                    "{update, shop_db, dynamic, 1000, {advanced, y}, "
+                    "soft_purge, soft_purge, []}]")})
+
+# from a sasl older than R15's (2.2): restart_new_emulator goes last
+shape("24_old_sasl_erts_change", rel("1", base(sasl="2.1") + [A1],
+                                     erts="13.0"),
+      rel("2", base(sasl="2.1") + [A2]),
+      {"shop": same("2", "1", "[restart_emulator, {load_module, shop_db}, "
+                    "{apply, {shop_db, migrate, []}}]")})
+
+# appups of several applications: load_object_code merged per library,
+# applies before point_of_no_return after every load_object_code
+shape("25_several_appups",
+      rel("1", base() + [app("cart", "1", ["cart_a", "cart_b"]), A1]),
+      rel("2", base(stdlib="4.1") + [app("cart", "2", ["cart_a", "cart_b"]),
+                                     A2]),
+      {"stdlib": same("4.1", "4.0", "[{apply, {s_a, before, []}}, "
+                      "point_of_no_return, {load_module, s_b}]"),
+       "cart": appup('"2"',
+                     [('"1"', "[{load_object_code, {cart, \"2\", "
+                       "[cart_b]}}, {apply, {cart_a, before, []}}, "
+                       "point_of_no_return, {load_module, cart_a, [s_b]}, "
+                       "{load_module, cart_b}]")],
+                     [('"1"', "[{load_object_code, {cart, \"1\", "
+                       "[cart_b]}}, point_of_no_return, "
+                       "{load_module, cart_b}, {load_module, cart_a}]")]),
+       "shop": same("2", "1", "[{load_module, shop_db, [cart_a]}]")})
+
 # errors: both must fail
 shape("e1_no_appup_entry", rel("1", base() + [A1]),
       rel("2", base() + [A2]),
@@ -313,6 +349,26 @@ shape("e9_nested_shortcut", rel("1", base() + [A1]), rel("2", base() + [A2]),
       {"shop": same("2", "1", "[[{load_module, shop_util}]]")},
       error=r".*shop\.appup:\d+:\d+: bad instruction: "
             r"\{load_module,shop_util\}")
+
+shape("e10_conflicting_versions", rel("1", base() + [A1]),
+      rel("2", base() + [A2]),
+      {"shop": same("2", "1", "[{load_object_code, {shop, \"3\", "
+                    "[shop_db]}}, point_of_no_return, "
+                    "{load_module, shop_util}]")},
+      error=r".*shop\.appup:\d+:\d+: conflicting versions of a library "
+            r"in load_object_code: .*")
+
+shape("e11_suspended_not_resumed", rel("1", base() + [A1]),
+      rel("2", base() + [A2]),
+      {"shop": same("2", "1", "[{suspend, [shop_srv]}, "
+                    "{load_module, shop_util}]")},
+      error=r".*shop\.appup:\d+:\d+: suspended but not resumed: shop_srv")
+
+shape("e12_removed_application_present", rel("1", base() + [A1]),
+      rel("2", base() + [A2]),
+      {"shop": same("2", "1", "[{remove_application, shop}]")},
+      error=r".*shop\.appup:\d+:\d+: removed application present in the "
+            r"release: shop")
 
 shape("e6_no_appup", rel("1", base() + [A1]),
       rel("2", base() + [A2]), {},
