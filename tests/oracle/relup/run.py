@@ -123,7 +123,10 @@ shape("07_depmods_cycle", rel("1", base() + [A1]), rel("2", base() + [A2]),
                     "{load_module, shop_app, [shop_srv]}, "
                     "{load_module, shop_sup, [shop_sup]}]")})
 
-# a module needing two others, which need one more (several valid orders)
+# a module needing two others, which need one more.  Two orders are valid
+# (shop_srv and shop_db either way); systools' choice follows the atoms'
+# indexes in its VM (relup.c, component_order), here the order in which
+# the first case's shop.app lists them, which relc's script order matches.
 shape("07b_depmods_diamond", rel("1", base() + [A1]), rel("2", base() + [A2]),
       {"shop": same("2", "1",
                     "[{load_module, shop_app, [shop_srv, shop_db]}, "
