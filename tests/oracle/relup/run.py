@@ -125,8 +125,8 @@ shape("07_depmods_cycle", rel("1", base() + [A1]), rel("2", base() + [A2]),
 
 # a module needing two others, which need one more.  Two orders are valid
 # (shop_srv and shop_db either way); systools' choice follows the atoms'
-# indexes in its VM (relup.c, component_order), here the order in which
-# the first case's shop.app lists them, which relc's script order matches.
+# indexes in its VM (relup.c, component_order), the same on every run of
+# these cases, and here the same as relc's (script order).
 shape("07b_depmods_diamond", rel("1", base() + [A1]), rel("2", base() + [A2]),
       {"shop": same("2", "1",
                     "[{load_module, shop_app, [shop_srv, shop_db]}, "
