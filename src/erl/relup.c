@@ -25,6 +25,7 @@
 #include "relc/graph.h"
 #include "relc/resolve.h"
 #include "relc/strbuf.h"
+#include "relc/strset.h"
 #include "relc/term.h"
 #include "relc/xalloc.h"
 
@@ -1031,59 +1032,122 @@ dep_to_low(struct ctx *c, const struct ins *is, size_t n, struct script *before,
  * as soon as every module naming it is placed.  Any topological order is
  * as correct for release_handler.
  */
+/* Scratch arrays for component_order, nd entries each. */
+struct corder {
+	size_t *next;	/* the next member of the same weak component */
+	size_t *local;	/* global SCC -> local id, or SIZE_MAX */
+	size_t *sfirst; /* local SCC -> its first member */
+	size_t *snext;	/* member -> next member of its SCC */
+	size_t *slast;	/* local SCC -> its last member so far */
+	size_t *indeg;	/* local SCC -> edges into it from other SCCs */
+	size_t *heap;	/* local SCCs ready, smallest first */
+};
+
 static void
-component_order(struct dep *d, size_t nd, size_t first, size_t *order,
+heap_push(size_t *h, size_t *n, size_t v)
+{
+	size_t i = (*n)++, p;
+
+	while (i && h[p = (i - 1) / 2] > v) {
+		h[i] = h[p];
+		i = p;
+	}
+	h[i] = v;
+}
+
+static size_t
+heap_pop(size_t *h, size_t *n)
+{
+	size_t top = h[0], v = h[--*n], i = 0, k;
+
+	while ((k = 2 * i + 1) < *n) {
+		if (k + 1 < *n && h[k + 1] < h[k])
+			k++;
+		if (h[k] >= v)
+			break;
+		h[i] = h[k];
+		i = k;
+	}
+	h[i] = v;
+	return top;
+}
+
+static void
+component_order(struct dep *d, size_t first, struct corder *w, size_t *order,
 		size_t *norder)
 {
-	size_t root = uf_find(d, first), nscc = 0, i, j, k, s, best;
-	size_t *indeg, *minat;
-	unsigned char *done, *edge;
+	size_t i, j, k, v, nloc = 0, nheap = 0;
 
-	for (i = 0; i < nd; i++)
-		if (d[i].scc + 1 > nscc)
-			nscc = d[i].scc + 1;
-	indeg = relc_xcalloc(nscc, sizeof(*indeg));
-	minat = relc_xcalloc(nscc, sizeof(*minat));
-	done = relc_xcalloc(nscc, 1);
-	edge = relc_xcalloc(nscc * nscc, 1);
-	for (s = 0; s < nscc; s++)
-		minat[s] = (size_t)-1;
-	for (i = 0; i < nd; i++) {
-		if (uf_find(d, i) != root)
-			continue;
-		if (d[i].at < minat[d[i].scc])
-			minat[d[i].scc] = d[i].at;
-		for (k = 0; k < d[i].nto; k++) {
-			j = d[i].to[k];
-			if (d[i].scc != d[j].scc &&
-			    !edge[d[i].scc * nscc + d[j].scc]) {
-				edge[d[i].scc * nscc + d[j].scc] = 1;
-				indeg[d[j].scc]++;
+	/* local SCC ids in script order of their first member */
+	for (i = first; i != SIZE_MAX; i = w->next[i]) {
+		v = w->local[d[i].scc];
+		if (v == SIZE_MAX) {
+			v = w->local[d[i].scc] = nloc++;
+			w->sfirst[v] = i;
+			w->indeg[v] = 0;
+		} else {
+			w->snext[w->slast[v]] = i;
+		}
+		w->slast[v] = i;
+		w->snext[i] = SIZE_MAX;
+	}
+	for (i = first; i != SIZE_MAX; i = w->next[i])
+		for (k = 0; k < d[i].nto; k++)
+			if (d[d[i].to[k]].scc != d[i].scc)
+				w->indeg[w->local[d[d[i].to[k]].scc]]++;
+	for (v = 0; v < nloc; v++)
+		if (!w->indeg[v])
+			heap_push(w->heap, &nheap, v);
+	*norder = 0;
+	while (nheap) {
+		v = heap_pop(w->heap, &nheap);
+		for (i = w->sfirst[v]; i != SIZE_MAX; i = w->snext[i]) {
+			order[(*norder)++] = i;
+			for (k = 0; k < d[i].nto; k++) {
+				j = d[i].to[k];
+				if (d[j].scc != d[i].scc &&
+				    !--w->indeg[w->local[d[j].scc]])
+					heap_push(w->heap, &nheap,
+						  w->local[d[j].scc]);
 			}
 		}
 	}
-	*norder = 0;
-	for (;;) {
-		best = (size_t)-1;
-		for (s = 0; s < nscc; s++)
-			if (minat[s] != (size_t)-1 && !done[s] && !indeg[s] &&
-			    (best == (size_t)-1 || minat[s] < minat[best]))
-				best = s;
-		if (best == (size_t)-1)
-			break;
-		done[best] = 1;
-		for (s = 0; s < nscc; s++)
-			if (edge[best * nscc + s])
-				indeg[s]--;
-		/* the members, in script order (d is in script order) */
-		for (i = 0; i < nd; i++)
-			if (d[i].scc == best && uf_find(d, i) == root)
-				order[(*norder)++] = i;
+	for (i = first; i != SIZE_MAX; i = w->next[i])
+		w->local[d[i].scc] = SIZE_MAX;
+}
+
+struct modix {
+	const char *mod;
+	size_t i;
+};
+
+static int
+cmp_modix(const void *a, const void *b)
+{
+	const struct modix *x = a, *y = b;
+	int r = strcmp(x->mod, y->mod);
+
+	return r ? r : (x->i > y->i) - (x->i < y->i);
+}
+
+/* The entry of ix (sorted by name) for mod, or NULL. */
+static const struct modix *
+find_mod(const struct modix *ix, size_t n, const char *mod)
+{
+	size_t lo = 0, hi = n, mid;
+	int cmp;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(mod, ix[mid].mod);
+		if (!cmp)
+			return &ix[mid];
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
-	free(edge);
-	free(done);
-	free(minat);
-	free(indeg);
+	return NULL;
 }
 
 /* translate_dependent_instrs/4 */
@@ -1092,29 +1156,50 @@ translate_deps(struct ctx *c, const struct script *in, struct script *before,
 	       struct script *after)
 {
 	struct dep *d;
-	size_t nd = 0, i, j, k, n, *order, norder;
+	struct modix *ix;
+	const struct modix *hit;
+	struct corder w;
+	size_t nd = 0, i, j, k, n, *order, norder, *head, sz;
 	unsigned char *taken;
 	struct tarjan tj = {0};
 	int r = -1;
 
-	d = relc_xcalloc(in->n ? in->n : 1, sizeof(*d));
-	order = relc_xcalloc(in->n ? in->n : 1, sizeof(*order));
-	taken = relc_xcalloc(in->n ? in->n : 1, 1);
-	tj.stack = relc_xcalloc(in->n ? in->n : 1, sizeof(*tj.stack));
+	sz = in->n ? in->n : 1;
+	d = relc_xcalloc(sz, sizeof(*d));
+	ix = relc_xcalloc(sz, sizeof(*ix));
+	order = relc_xcalloc(sz, sizeof(*order));
+	taken = relc_xcalloc(sz, 1);
+	tj.stack = relc_xcalloc(sz, sizeof(*tj.stack));
+	head = relc_xcalloc(sz, sizeof(*head));
+	w.next = relc_xcalloc(sz, sizeof(size_t));
+	w.local = relc_xcalloc(sz, sizeof(size_t));
+	w.sfirst = relc_xcalloc(sz, sizeof(size_t));
+	w.snext = relc_xcalloc(sz, sizeof(size_t));
+	w.slast = relc_xcalloc(sz, sizeof(size_t));
+	w.indeg = relc_xcalloc(sz, sizeof(size_t));
+	w.heap = relc_xcalloc(sz, sizeof(size_t));
 	for (i = 0; i < in->n; i++) {
 		if (!is_dep_instr(in->v[i].t))
 			continue;
 		d[nd].at = i;
 		d[nd].mod = el(in->v[i].t, 1)->u.atom.name;
 		d[nd].comp = nd;
-		for (j = 0; j < nd; j++)
-			if (!strcmp(d[j].mod, d[nd].mod)) {
-				fail(c, &in->v[i], el(in->v[i].t, 1),
-				     "module with more than one instruction");
-				goto out;
-			}
+		ix[nd].mod = d[nd].mod;
+		ix[nd].i = nd;
 		nd++;
 	}
+	/* the vertices: one instruction per module (muldef_module) */
+	qsort(ix, nd, sizeof(*ix), cmp_modix);
+	for (i = 1, k = nd; i < nd; i++)
+		if (!strcmp(ix[i].mod, ix[i - 1].mod) &&
+		    (k == nd || ix[i].i < ix[k].i))
+			k = i;
+	if (k != nd) {
+		fail(c, &in->v[d[ix[k].i].at], el(in->v[d[ix[k].i].at].t, 1),
+		     "module with more than one instruction");
+		goto out;
+	}
+	/* the edges: DepMods (undef_module) */
 	for (i = 0; i < nd; i++) {
 		const struct relc_term *t = in->v[d[i].at].t;
 		const struct relc_term **mods =
@@ -1122,23 +1207,32 @@ translate_deps(struct ctx *c, const struct script *in, struct script *before,
 
 		d[i].to = relc_arena_array(c->a, n ? n : 1, sizeof(size_t));
 		for (k = 0; k < n; k++) {
-			for (j = 0; j < nd; j++)
-				if (!strcmp(d[j].mod, mods[k]->u.atom.name))
-					break;
-			if (j == nd) {
+			hit = find_mod(ix, nd, mods[k]->u.atom.name);
+			if (!hit) {
 				fail(c, &in->v[d[i].at], mods[k],
 				     "undefined module in DepMods (no "
 				     "instruction for it)");
 				goto out;
 			}
-			d[i].to[d[i].nto++] = j;
-			d[uf_find(d, i)].comp = uf_find(d, j);
+			d[i].to[d[i].nto++] = hit->i;
+			d[uf_find(d, i)].comp = uf_find(d, hit->i);
 		}
 	}
 	tj.d = d;
 	for (i = 0; i < nd; i++)
 		if (!d[i].visited)
 			strongconnect(&tj, i);
+	/* the members of each weak component, in script order */
+	for (i = 0; i < nd; i++) {
+		head[i] = SIZE_MAX;
+		w.local[i] = SIZE_MAX;
+	}
+	for (i = nd; i-- > 0;) {
+		size_t root = uf_find(d, i);
+
+		w.next[i] = head[root];
+		head[root] = i;
+	}
 	for (i = 0, k = 0; i < in->n; i++) {
 		struct ins *is;
 
@@ -1150,7 +1244,7 @@ translate_deps(struct ctx *c, const struct script *in, struct script *before,
 		}
 		while (d[k].at != i)
 			k++;
-		component_order(d, nd, k, order, &norder);
+		component_order(d, head[uf_find(d, k)], &w, order, &norder);
 		is = relc_arena_array(c->a, norder, sizeof(*is));
 		for (j = 0; j < norder; j++) {
 			is[j] = in->v[d[order[j]].at];
@@ -1161,80 +1255,101 @@ translate_deps(struct ctx *c, const struct script *in, struct script *before,
 	}
 	r = 0;
 out:
+	free(w.heap);
+	free(w.indeg);
+	free(w.slast);
+	free(w.snext);
+	free(w.sfirst);
+	free(w.local);
+	free(w.next);
+	free(head);
 	free(tj.stack);
 	free(taken);
 	free(order);
+	free(ix);
 	free(d);
 	return r;
 }
 
 /* ---- merge_load_object_code ----------------------------------------- */
 
-/* union/2 of systools_rc: the elements of a not in b, then b. */
-static void
-mod_union(struct ctx *c, struct script *out, const struct relc_term *a,
-	  const struct script *b)
+/*
+ * The modules of the load_object_code instructions g[0..n) of one library,
+ * merged as mlo/1 does (union(Mods, foldr(union, [], Later))): each
+ * list's modules that no later list holds, in order, list after list.
+ */
+static const struct relc_term *
+merge_mods(struct ctx *c, const struct ins *const *g, size_t n)
 {
-	const struct relc_term **v;
-	size_t i, j, n;
+	struct relc_strset seen = RELC_STRSET_INIT;
+	const struct relc_term ***keep, **v, **all;
+	size_t *nkeep, i, k, m, total = 0;
 
-	v = items(c, a, &n);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < b->n; j++)
-			if (relc_term_equal(v[i], b->v[j].t))
-				break;
-		if (j == b->n)
-			push(c, out, v[i], NULL);
+	keep = relc_arena_array(c->a, n, sizeof(*keep));
+	nkeep = relc_arena_array(c->a, n, sizeof(*nkeep));
+	for (i = n; i-- > 0;) {
+		v = items(c, el(el(g[i]->t, 1), 2), &m);
+		keep[i] = relc_arena_array(c->a, m ? m : 1, sizeof(**keep));
+		nkeep[i] = 0;
+		for (k = 0; k < m; k++)
+			if (!relc_strset_has(&seen, v[k]->u.atom.name))
+				keep[i][nkeep[i]++] = v[k];
+		for (k = 0; k < m; k++)
+			relc_strset_add(&seen, v[k]->u.atom.name);
+		total += nkeep[i];
 	}
-	append(c, out, b);
+	relc_strset_release(&seen);
+	all = relc_arena_array(c->a, total ? total : 1, sizeof(*all));
+	for (i = 0, m = 0; i < n; i++)
+		for (k = 0; k < nkeep[i]; k++)
+			all[m++] = keep[i][k];
+	return relc_term_list(c->a, total, all);
 }
 
+/* merge_load_object_code/1: one load_object_code per library, first. */
 static int
 merge_loc(struct ctx *c, const struct script *in, struct script *out)
 {
 	struct script found = {0}, rest = {0};
+	const struct ins **g;
 	unsigned char *used;
-	size_t i, j;
+	size_t i, j, n;
 
 	for (i = 0; i < in->n; i++)
-		push_from(c,
-			  is_op(in->v[i].t, "load_object_code", 2) ? &found
-								   : &rest,
-			  in->v[i].t, &in->v[i]);
+		push_ins(c,
+			 is_op(in->v[i].t, "load_object_code", 2) ? &found
+								  : &rest,
+			 &in->v[i]);
 	used = relc_arena_alloc(c->a, found.n + 1);
 	memset(used, 0, found.n + 1);
+	g = relc_arena_array(c->a, found.n + 1, sizeof(*g));
 	for (i = 0; i < found.n; i++) {
 		const struct relc_term *x = el(found.v[i].t, 1);
-		struct script acc = {0}, u;
 
 		if (used[i])
 			continue;
-		used[i] = 1;
-		/* foldr over the same library's later ones */
+		/* systools' split/2 tests the last ones first */
 		for (j = found.n; j-- > i + 1;) {
 			const struct relc_term *y = el(found.v[j].t, 1);
 
-			if (used[j] || !relc_term_equal(el(y, 0), el(x, 0)))
-				continue;
-			if (!relc_term_equal(el(y, 1), el(x, 1)))
+			if (!used[j] && relc_term_equal(el(y, 0), el(x, 0)) &&
+			    !relc_term_equal(el(y, 1), el(x, 1)))
 				return fail(c, &found.v[j], y,
 					    "conflicting versions of a library "
 					    "in load_object_code");
-			u = (struct script){0};
-			mod_union(c, &u, el(y, 2), &acc);
-			acc = u;
 		}
-		for (j = i + 1; j < found.n; j++)
-			if (relc_term_equal(el(el(found.v[j].t, 1), 0),
-					    el(x, 0)))
+		for (j = i, n = 0; j < found.n; j++)
+			if (!used[j] &&
+			    relc_term_equal(el(el(found.v[j].t, 1), 0),
+					    el(x, 0))) {
 				used[j] = 1;
-		u = (struct script){0};
-		mod_union(c, &u, el(x, 2), &acc);
+				g[n++] = &found.v[j];
+			}
 		push_from(c, out,
 			  relc_term_tuplev(
 			      c->a, 2, atom(c, "load_object_code"),
 			      relc_term_tuplev(c->a, 3, el(x, 0), el(x, 1),
-					       script_list(c, &u))),
+					       merge_mods(c, g, n))),
 			  &found.v[i]);
 	}
 	append(c, out, &rest);
