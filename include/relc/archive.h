@@ -99,4 +99,16 @@ int relc_archive_write(struct relc_archive_manifest *m, const char *dest,
 int relc_archive_extract(const char *path, const char *dest,
 			 struct relc_error *err);
 
+/*
+ * Read the regular files of the archive at `path` in place, without
+ * writing anything: for each entry `want` says yes to (its path without a
+ * leading "./"), `got` receives its contents (at most `max` bytes, else
+ * an error).  Either callback returns -1 (with err filled) to stop.
+ */
+int relc_archive_read(const char *path, size_t max,
+		      int (*want)(void *ctx, const char *entry),
+		      int (*got)(void *ctx, const char *entry, const void *data,
+				 size_t len, struct relc_error *err),
+		      void *ctx, struct relc_error *err);
+
 #endif

@@ -582,3 +582,76 @@ out:
 	relc_strbuf_release(&target);
 	return r;
 }
+
+int
+relc_archive_read(const char *path, size_t max,
+		  int (*want)(void *ctx, const char *entry),
+		  int (*got)(void *ctx, const char *entry, const void *data,
+			     size_t len, struct relc_error *err),
+		  void *ctx, struct relc_error *err)
+{
+	struct archive *in = archive_read_new();
+	struct archive_entry *ae;
+	struct relc_strbuf data = RELC_STRBUF_INIT;
+	int r = -1, st;
+
+	archive_read_support_format_all(in);
+	archive_read_support_filter_all(in);
+	if (archive_read_open_filename(in, path, COPY_BUF) != ARCHIVE_OK) {
+		la_error(in, path, err);
+		goto out;
+	}
+	while ((st = archive_read_next_header(in, &ae)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(ae);
+		la_int64_t size = archive_entry_size(ae);
+
+		if (relc_interrupt_check(err))
+			goto out;
+		if (!name || archive_entry_filetype(ae) != AE_IFREG)
+			continue;
+		while (name[0] == '.' && name[1] == '/')
+			name += 2;
+		if (!want(ctx, name))
+			continue;
+		if (size < 0 || (uint64_t)size > max) {
+			relc_error_set(err, RELC_EIO,
+				       "%s: '%s' is larger than %zu bytes",
+				       path, name, max);
+			goto out;
+		}
+		relc_strbuf_reset(&data);
+		relc_strbuf_grow(&data, (size_t)size);
+		for (;;) {
+			const void *buf;
+			size_t len;
+			la_int64_t off;
+			int rr = archive_read_data_block(in, &buf, &len, &off);
+
+			if (rr == ARCHIVE_EOF)
+				break;
+			if (rr < ARCHIVE_OK) {
+				la_error(in, path, err);
+				goto out;
+			}
+			if (data.len + len > max) {
+				relc_error_set(err, RELC_EIO,
+					       "%s: '%s' is larger than %zu "
+					       "bytes",
+					       path, name, max);
+				goto out;
+			}
+			relc_strbuf_add(&data, buf, len);
+		}
+		if (got(ctx, name, data.buf, data.len, err))
+			goto out;
+	}
+	if (st != ARCHIVE_EOF) {
+		la_error(in, path, err);
+		goto out;
+	}
+	r = 0;
+out:
+	archive_read_free(in);
+	relc_strbuf_release(&data);
+	return r;
+}
