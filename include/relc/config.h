@@ -58,6 +58,7 @@ enum relc_setting_id {
 	RELC_S_COMMANDS,
 	RELC_S_OVERLAY_VARS,
 	RELC_S_OVERLAYS,
+	RELC_S_UPFROM,
 	RELC_S__COUNT
 };
 
@@ -119,6 +120,8 @@ struct relc_settings {
 	size_t noverlay_vars;
 	const struct relc_overlay *overlays;
 	size_t noverlays;
+	const char *upfrom; /* the release to make a relup from: a version
+			       or a path (upfrom.h) */
 };
 
 struct relc_release_config {

@@ -25,6 +25,7 @@ struct relc_otp;
 struct relc_settings;
 struct relc_relspec;
 struct relc_bootapp;
+struct relc_upfrom;
 
 enum relc_plan_how {
 	RELC_PLAN_COPY,	 /* copied into lib/NAME-VSN */
@@ -130,6 +131,11 @@ struct relc_plan_in {
 	const struct relc_term *exconfig;
 	const char *const *exconfig_files;
 	size_t nexconfig_files;
+	/*
+	 * A hot upgrade (upfrom.h): releases/VSN/relup, and the generated
+	 * appups in their applications' ebin/.  NULL: none.
+	 */
+	const struct relc_upfrom *upfrom;
 };
 
 /*
@@ -147,6 +153,13 @@ int relc_plan_make(struct relc_plan *out, const struct relc_plan_in *in,
 int relc_plan_render(struct relc_plan *plan, const struct relc_plan_in *in,
 		     struct relc_arena *arena, struct relc_error *err);
 void relc_plan_release(struct relc_plan *plan);
+
+/*
+ * Once the applications' fingerprints are made: fold into each the files
+ * the plan adds inside it (a generated appup), so that a copy with other
+ * such files is never reused.  Call once per build.
+ */
+void relc_plan_seal_fingerprints(struct relc_plan *plan);
 
 /* Add a generated file (for relfiles.c); data is moved into the plan. */
 void relc_plan_add_file(struct relc_plan *plan, struct relc_arena *arena,

@@ -28,6 +28,9 @@ struct relc_build_opts {
 			  holds); never overrides the containment rules */
 	unsigned jobs; /* threads for copying and compressing; 0: one per
 			  CPU */
+	/* A hot upgrade from this version or path (relative to the current
+	 * directory); NULL: the config's upfrom, if any. */
+	const char *upfrom;
 	/* Warnings (not errors) go here; NULL: dropped. */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
@@ -53,6 +56,9 @@ struct relc_build_result {
 	size_t files, bytes, stripped; /* what was copied */
 	size_t reused;	    /* files hard-linked from the previous release */
 	char *archive_path; /* the archive written, if any */
+	/* A hot upgrade: from which version, read where, and its appups. */
+	char *upfrom_vsn, *upfrom_source;
+	size_t appups_generated, appups_own;
 	struct relc_archive_manifest manifest; /* archive or manifest asked */
 };
 

@@ -70,6 +70,10 @@ run(int argc, char **argv, int is_archive, struct relc_error *err)
 			     "print nothing on success"),
 	    RELC_SPEC_VALUE('r', "release", "NAME", &o.release, 0,
 			    "the release (default: the config's)"),
+	    RELC_SPEC_VALUE(0, "upfrom", "VSN|PATH", &o.upfrom, 0,
+			    "also write a relup (and appups) to upgrade a "
+			    "running release of this version, or of the "
+			    "release directory or tarball at PATH"),
 	    RELC_SPEC_SWITCH('v', "verbose", &verbose, 0,
 			     "list the applications in boot order"),
 	    RELC_SPEC_SWITCH(0, "archive", &o.archive, BUILD_ONLY,

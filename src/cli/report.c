@@ -73,6 +73,11 @@ relc_report_build(const struct relc_build_result *res, int quiet, int verbose,
 	else
 		printf("relc: %s %s in %s is up to date\n", res->name, res->vsn,
 		       res->output_dir);
+	if (res->upfrom_vsn)
+		printf("relc: relup from %s (read from %s); appups: %zu "
+		       "generated, %zu the applications' own\n",
+		       res->upfrom_vsn, res->upfrom_source,
+		       res->appups_generated, res->appups_own);
 	if (res->archive_path)
 		printf("relc: archived %s %s in %s (%zu entries)\n", res->name,
 		       res->vsn, res->archive_path, res->manifest.n);

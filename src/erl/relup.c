@@ -14,12 +14,12 @@
 #include "relc/compat.h"
 #include "relc/relup.h"
 
-#include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "relc/appfile.h"
+#include "relc/appup.h"
 #include "relc/arena.h"
 #include "relc/error.h"
 #include "relc/graph.h"
@@ -1424,77 +1424,6 @@ translate(struct ctx *c, const struct script *scripts, size_t nscripts,
 
 /* ---- systools_relup ------------------------------------------------- */
 
-/*
- * Does the old version match an appup entry's version: a string equal to
- * it, or a binary regular expression whose first match is the whole of
- * it.  systools uses re (PCRE); this uses POSIX extended regular
- * expressions (regcomp REG_EXTENDED), with \d and \D rewritten to
- * [0-9] and [^0-9].  The difference: PCRE takes the first alternative
- * that matches and lazy quantifiers, POSIX the longest match, so
- * <<"1|1.0">> does not match "1.0" for systools but does here; PCRE-only
- * syntax (\w, lookarounds, ...) is not understood.  1 match, 0 not,
- * -1 a bad regexp.
- */
-static int
-vsn_match(const struct relc_term *pat, const char *vsn)
-{
-	struct relc_strbuf re = RELC_STRBUF_INIT, tmp = RELC_STRBUF_INIT;
-	regmatch_t m;
-	regex_t rx;
-	size_t i, n;
-	int r, inbr = 0;
-
-	if (pat->type != RELC_T_BITS) {
-		int eq;
-
-		if (!relc_term_is_string(pat))
-			return 0;
-		relc_term_string_to_utf8(&tmp, pat);
-		eq = !strcmp(tmp.buf, vsn);
-		relc_strbuf_release(&tmp);
-		return eq;
-	}
-	if (pat->u.bits.nbits % 8)
-		return -1;
-	n = pat->u.bits.nbits / 8;
-	for (i = 0; i < n; i++) {
-		char ch = (char)pat->u.bits.data[i];
-
-		if (!ch) {
-			relc_strbuf_release(&re);
-			return -1;
-		}
-		if (ch == '\\' && i + 1 < n && !inbr &&
-		    (pat->u.bits.data[i + 1] == 'd' ||
-		     pat->u.bits.data[i + 1] == 'D')) {
-			relc_strbuf_addstr(&re, pat->u.bits.data[i + 1] == 'd'
-						    ? "[0-9]"
-						    : "[^0-9]");
-			i++;
-			continue;
-		}
-		if (ch == '\\' && i + 1 < n) {
-			relc_strbuf_add(&re, &pat->u.bits.data[i], 2);
-			i++;
-			continue;
-		}
-		if (ch == '[')
-			inbr = 1;
-		else if (ch == ']')
-			inbr = 0;
-		relc_strbuf_addch(&re, ch);
-	}
-	if (regcomp(&rx, re.buf, REG_EXTENDED)) {
-		relc_strbuf_release(&re);
-		return -1;
-	}
-	r = !regexec(&rx, vsn, 1, &m, 0) && m.rm_so == 0 &&
-	    (size_t)m.rm_eo == strlen(vsn);
-	regfree(&rx);
-	relc_strbuf_release(&re);
-	return r;
-}
-
 static const struct relc_relup_appup *
 find_appup(const struct relc_relup_in *in, const char *app)
 {
@@ -1540,10 +1469,7 @@ appup_script(struct ctx *c, const struct relc_relup_in *in,
 	for (i = 0; i < n; i++) {
 		if (arity(v[i]) != 2)
 			continue;
-		r = vsn_match(el(v[i], 0), base_vsn);
-		if (r < 0)
-			return fail(c, &here, el(v[i], 0),
-				    "bad version regular expression");
+		r = relc_appup_vsn_match(el(v[i], 0), base_vsn);
 		if (r)
 			return expand_script(c, out, el(v[i], 1), au->path);
 	}

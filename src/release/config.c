@@ -562,6 +562,9 @@ static const struct setting setting_table[RELC_S__COUNT] = {
 			 AT(noverlays), 0,
 			 "files and directories added to the release: "
 			 "mkdir, copy, link, template"},
+    [RELC_S_UPFROM] = {"upfrom", SETTING_WORD, AT(upfrom), 0, 0,
+		       "an earlier version (or the path of its directory or "
+		       "tarball) to write a relup from: a hot upgrade"},
 };
 
 #undef AT

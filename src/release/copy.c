@@ -698,6 +698,9 @@ reuse_tree(const struct relc_plan *plan, const struct relc_stamp *prev,
 
 /* ---- the jobs ------------------------------------------------------------ */
 
+static int write_app_files(const struct relc_plan *plan, const char *root,
+			   const char *prefix, struct relc_error *err);
+
 struct job {
 	const struct relc_plan_app *pa; /* NULL: ERTS */
 	int reuse;
@@ -758,14 +761,17 @@ run_job(void *ctx, size_t i, struct relc_error *err)
 		    plan, j->pa, lib.buf, &j->stats,
 		    in->fingerprint ? (char *)j->pa->fingerprint : NULL, err);
 	}
+	if (!r && j->pa && j->pa->how == RELC_PLAN_COPY) {
+		relc_strbuf_reset(&prefix);
+		relc_strbuf_addstr(&prefix, "lib");
+		relc_path_append(&prefix, j->pa->dirname);
+		r = write_app_files(plan, in->staging, prefix.buf, err);
+	}
 	/*
 	 * An application's record, while its files are fresh in the caches
 	 * (not ERTS's: erl is written into it later)
 	 */
 	if (!r && in->pieces && j->pa) {
-		relc_strbuf_reset(&prefix);
-		relc_strbuf_addstr(&prefix, "lib");
-		relc_path_append(&prefix, j->pa->dirname);
 		r = relc_stamp_record_piece(&in->pieces[i], in->staging,
 					    prefix.buf, err);
 	}
@@ -849,24 +855,19 @@ copy_plan_file(const struct relc_plan_file *f, const char *dst,
 	return r;
 }
 
-int
-relc_copy_files(const struct relc_plan *plan, const char *root,
+/* Write the plan's entry `f` under root. */
+static int
+write_plan_file(const struct relc_plan_file *f, const char *root,
 		struct relc_error *err)
 {
 	struct relc_strbuf path = RELC_STRBUF_INIT, dir = RELC_STRBUF_INIT;
-	size_t i;
-	int r = 0;
+	int r;
 
-	for (i = 0; i < plan->nfiles && !r; i++) {
-		const struct relc_plan_file *f = &plan->files[i];
-
-		relc_strbuf_reset(&path);
-		relc_strbuf_addstr(&path, root);
-		relc_path_append(&path, f->path);
-		relc_path_dirname(&dir, path.buf);
-		r = relc_fs_mkdirs(dir.buf, 0755, err);
-		if (r)
-			break;
+	relc_strbuf_addstr(&path, root);
+	relc_path_append(&path, f->path);
+	relc_path_dirname(&dir, path.buf);
+	r = relc_fs_mkdirs(dir.buf, 0755, err);
+	if (!r) {
 		switch (f->kind) {
 		case RELC_PLAN_DATA:
 			r = relc_fs_write_new(path.buf, f->data.buf,
@@ -888,4 +889,41 @@ relc_copy_files(const struct relc_plan *plan, const char *root,
 	relc_strbuf_release(&path);
 	relc_strbuf_release(&dir);
 	return r ? -1 : 0;
+}
+
+/*
+ * The plan's files inside lib/DIRNAME (a generated appup): written with
+ * the application, so that its record in the stamp has them.
+ */
+static int
+write_app_files(const struct relc_plan *plan, const char *root,
+		const char *prefix, struct relc_error *err)
+{
+	size_t i, k = strlen(prefix);
+
+	for (i = 0; i < plan->nfiles; i++) {
+		const struct relc_plan_file *f = &plan->files[i];
+
+		if (!strncmp(f->path, prefix, k) && f->path[k] == '/' &&
+		    write_plan_file(f, root, err))
+			return -1;
+	}
+	return 0;
+}
+
+int
+relc_copy_files(const struct relc_plan *plan, const char *root,
+		struct relc_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nfiles; i++) {
+		const struct relc_plan_file *f = &plan->files[i];
+
+		/* those in lib/ came with their application */
+		if (strncmp(f->path, "lib/", 4) &&
+		    write_plan_file(f, root, err))
+			return -1;
+	}
+	return 0;
 }

@@ -10,6 +10,7 @@
 #include "relc/config.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
+#include "relc/hash.h"
 #include "relc/otp.h"
 #include "relc/path.h"
 #include "relc/relfiles.h"
@@ -201,6 +202,36 @@ relc_plan_make(struct relc_plan *out, const struct relc_plan_in *in,
 out:
 	relc_strbuf_release(&sb);
 	return r;
+}
+
+void
+relc_plan_seal_fingerprints(struct relc_plan *plan)
+{
+	struct relc_strbuf prefix = RELC_STRBUF_INIT;
+	size_t i, k;
+
+	for (i = 0; i < plan->napps; i++) {
+		struct relc_plan_app *pa = &plan->apps[i];
+		struct relc_hash h;
+		int any = 0;
+
+		relc_strbuf_reset(&prefix);
+		relc_strbuf_addf(&prefix, "lib/%s/", pa->dirname);
+		relc_hash_init(&h);
+		relc_hash_update(&h, pa->fingerprint, strlen(pa->fingerprint));
+		for (k = 0; k < plan->nfiles; k++) {
+			const struct relc_plan_file *f = &plan->files[k];
+
+			if (strncmp(f->path, prefix.buf, prefix.len))
+				continue;
+			any = 1;
+			relc_hash_update(&h, f->path, strlen(f->path) + 1);
+			relc_hash_update(&h, f->data.buf, f->data.len);
+		}
+		if (any)
+			relc_hash_final_hex(&h, pa->fingerprint);
+	}
+	relc_strbuf_release(&prefix);
 }
 
 void

@@ -6,6 +6,7 @@
  *   otp        otp.c                 the target OTP (an archive extracted)
  *   discover   discover.c            where the applications are
  *   resolve    resolve.c, graph.c    the .rel and the boot order
+ *   upfrom     upfrom.c, relup.c     a hot upgrade: appups and the relup
  *   plan       plan.c, relfiles.c    the layout and the generated files
  *   stamp      stamp.c               fingerprints, the key: up to date?
  *   write      place.c, copy.c       the output's parent locked, leftovers
@@ -38,6 +39,7 @@
 #include "relc/stamp.h"
 #include "relc/strbuf.h"
 #include "relc/strset.h"
+#include "relc/upfrom.h"
 #include "relc/xalloc.h"
 #include "relc_version.h"
 
@@ -69,6 +71,8 @@ struct build {
 	struct relc_strset damaged; /* parts of the release that changed */
 	struct relc_stamp stamp;    /* of the release built, when built */
 	struct relc_strbuf archive; /* where the archive goes */
+	struct relc_upfrom upfrom;  /* a hot upgrade's appups and relup */
+	int has_upfrom;
 };
 
 /* Locate an error about a setting at the place the config gives it. */
@@ -324,6 +328,59 @@ stage_exconfig(struct build *b)
 	return relc_exconfig_load(&b->exconfig, &in, &b->arena, b->err);
 }
 
+/*
+ * A hot upgrade (--upfrom, upfrom:): the release to upgrade from, the
+ * appups and the relup, before the plan (which lists them; the key
+ * covers them).
+ */
+static int
+stage_upfrom(struct build *b)
+{
+	const struct relc_settings *s = &b->settings;
+	struct relc_upfrom_in in;
+	struct relc_strbuf archive = RELC_STRBUF_INIT, name = RELC_STRBUF_INIT;
+	int cli = b->opts->upfrom != NULL, r = -1;
+
+	memset(&in, 0, sizeof(in));
+	in.upfrom = cli ? b->opts->upfrom : s->upfrom;
+	if (!in.upfrom)
+		return 0;
+	if (!s->include_erts || s->dev_mode) {
+		relc_error_set(b->err, RELC_ECONFIG,
+			       "a hot upgrade (upfrom %s) needs a release that "
+			       "carries ERTS and its applications "
+			       "(include_erts: true, no dev_mode)",
+			       in.upfrom);
+		return cli ? -1
+			   : at_setting(b, s->dev_mode ? RELC_S_DEV_MODE
+						       : RELC_S_INCLUDE_ERTS);
+	}
+	in.base = cli ? "." : b->project.dir.buf;
+	in.project = b->project.dir.buf;
+	/* the output directory may be the old release: read it locked */
+	if (relc_fs_is_dir(b->out_abs.buf) && lock(b))
+		return -1;
+	in.out_dir = b->out_dir.buf;
+	if (!relc_upfrom_is_path(in.upfrom)) {
+		relc_strbuf_addf(&name, "%s-%s.tar.gz", b->spec.name,
+				 in.upfrom);
+		if (relc_project_archive_path(&archive, b->out_dir.buf, s,
+					      name.buf, b->err))
+			goto out;
+		in.archive = archive.buf;
+	}
+	in.to = &b->spec;
+	in.consolidated = consolidated(b);
+	r = relc_upfrom_load(&b->upfrom, &in, &b->arena, b->err);
+	if (r && !cli)
+		at_setting(b, RELC_S_UPFROM);
+	b->has_upfrom = !r;
+out:
+	relc_strbuf_release(&archive);
+	relc_strbuf_release(&name);
+	return r;
+}
+
 static int
 stage_plan(struct build *b)
 {
@@ -343,6 +400,7 @@ stage_plan(struct build *b)
 	in->exconfig = b->exconfig.config;
 	in->exconfig_files = b->exconfig.files;
 	in->nexconfig_files = b->exconfig.nfiles;
+	in->upfrom = b->has_upfrom ? &b->upfrom : NULL;
 	return relc_plan_make(&b->plan, in, &b->arena, b->err);
 }
 
@@ -524,6 +582,7 @@ stage_write(struct build *b)
 	if (compared) {
 		if (relc_stamp_fingerprint(&b->plan, b->opts->jobs, b->err))
 			return -1;
+		relc_plan_seal_fingerprints(&b->plan);
 		make_key(b);
 		if (up_to_date(b))
 			return 0;
@@ -551,8 +610,10 @@ stage_write(struct build *b)
 	RELC_CALLOC_ARRAY(pieces, b->plan.napps + 1);
 	in.pieces = pieces;
 	r = relc_copy_release(&stats, &in, b->err);
-	if (!r && !compared)
+	if (!r && !compared) {
+		relc_plan_seal_fingerprints(&b->plan);
 		make_key(b);
+	}
 	if (!r)
 		r = relc_copy_files(&b->plan, p->staging.buf, b->err) ||
 		    relc_stamp_record(&b->stamp, p->staging.buf, &b->plan,
@@ -642,6 +703,16 @@ fill_result(struct relc_build_result *res, const struct build *b)
 		res->apps[i].type =
 		    relc_xstrdup(relc_start_type_name(b->boot[i].type));
 	}
+	if (b->has_upfrom) {
+		res->upfrom_vsn = relc_xstrdup(b->upfrom.vsn);
+		res->upfrom_source = relc_xstrdup(b->upfrom.source);
+		for (i = 0; i < b->upfrom.nappups; i++) {
+			if (b->upfrom.appups[i].generated)
+				res->appups_generated++;
+			else
+				res->appups_own++;
+		}
+	}
 }
 
 int
@@ -663,7 +734,8 @@ relc_release_build(struct relc_build_result *res,
 
 	if (stage_config(&b) || stage_archive_check(&b) || stage_otp(&b) ||
 	    stage_discover(&b) || stage_resolve(&b) || stage_exconfig(&b) ||
-	    stage_plan(&b) || stage_write(&b) || stage_archive(&b))
+	    stage_upfrom(&b) || stage_plan(&b) || stage_write(&b) ||
+	    stage_archive(&b))
 		goto out;
 	fill_result(res, &b);
 	r = 0;
@@ -675,6 +747,8 @@ out:
 	relc_strset_release(&b.damaged);
 	relc_stamp_release(&b.stamp);
 	relc_strbuf_release(&b.archive);
+	if (b.has_upfrom)
+		relc_upfrom_release(&b.upfrom);
 	relc_appindex_free(b.index);
 	relc_config_free(b.cfg);
 	relc_project_release(&b.project);
@@ -704,6 +778,8 @@ relc_build_result_release(struct relc_build_result *res)
 	free(res->otp_version);
 	free(res->erts_vsn);
 	free(res->archive_path);
+	free(res->upfrom_vsn);
+	free(res->upfrom_source);
 	relc_archive_manifest_release(&res->manifest);
 	memset(res, 0, sizeof(*res));
 }

@@ -27,6 +27,7 @@
 #include "relc/strbuf.h"
 #include "relc/template.h"
 #include "relc/term.h"
+#include "relc/upfrom.h"
 #include "relc/userfiles.h"
 
 #define MAX_TEXT_FILE ((size_t)1 << 20)
@@ -366,6 +367,32 @@ out:
 	return r;
 }
 
+/*
+ * A hot upgrade's files: releases/VSN/relup, and each generated appup in
+ * its application's ebin/ (written with the application, copy.c).  Their
+ * contents are made already (upfrom.c).
+ */
+static void
+list_upgrade(struct relc_plan *plan, const struct relc_upfrom *u,
+	     const char *reldir, struct relc_arena *arena)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT;
+	size_t i;
+
+	relc_strbuf_addf(&path, "%s/relup", reldir);
+	relc_strbuf_add(&data, u->relup.buf, u->relup.len);
+	relc_plan_add_file(plan, arena, path.buf, &data, 0644);
+	for (i = 0; i < u->nappups; i++) {
+		if (!u->appups[i].dest)
+			continue;
+		relc_strbuf_add(&data, u->appups[i].text.buf,
+				u->appups[i].text.len);
+		relc_plan_add_file(plan, arena, u->appups[i].dest, &data, 0644);
+	}
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&data);
+}
+
 int
 relc_relfiles_list(struct relc_plan *plan, const struct relc_plan_in *in,
 		   struct relc_arena *arena, struct relc_error *err)
@@ -401,6 +428,8 @@ relc_relfiles_list(struct relc_plan *plan, const struct relc_plan_in *in,
 			   0644);
 	if (list_consolidated(plan, in, dir.buf, arena, err))
 		goto out;
+	if (in->upfrom)
+		list_upgrade(plan, in->upfrom, dir.buf, arena);
 	if (plan->erts_src) {
 		relc_plan_add_file(plan, arena, "releases/RELEASES", &empty,
 				   0644);
@@ -453,6 +482,10 @@ relc_relfiles_inputs(struct relc_strbuf *out, const struct relc_plan_in *in)
 		relc_path_resolve(&path, in->project, project_files[i]);
 		relc_stamp_input(out, path.buf);
 	}
+	if (in->upfrom)
+		/* what it adds, not where the old release was read */
+		relc_strbuf_addf(out, "upfrom %s %s\n", in->upfrom->vsn,
+				 in->upfrom->digest);
 	/* the listing (its files are the plan's sources, userfiles.c) */
 	if (in->consolidated) {
 		relc_strbuf_addstr(out, "consolidated\n");

@@ -237,7 +237,8 @@ test_every_setting_everywhere(void **state)
 				       "    hooks: {post_start: rel/h}\n"
 				       "    commands: {seed: rel/seed}\n"
 				       "    overlay_vars: {motd: hi}\n"
-				       "    overlays: [{mkdir: var}]\n";
+				       "    overlays: [{mkdir: var}]\n"
+				       "    upfrom: 1.0.0\n";
 	struct relc_strbuf text = RELC_STRBUF_INIT;
 	struct relc_config *cfg;
 	size_t i;
@@ -508,7 +509,8 @@ test_settings_describe_text(void **state)
 		      "hooks={\"post_start\":\"h\",\"pre_stop\":\"a\\\"b\"}\n"
 		      "commands={}\n"
 		      "overlay_vars={}\n"
-		      "overlays=[mkdir(\"\",\"var\"),copy(\"a\",\"b\")]\n");
+		      "overlays=[mkdir(\"\",\"var\"),copy(\"a\",\"b\")]\n"
+		      "upfrom=\n");
 	relc_settings_defaults(&s);
 	assert_int_equal(s.follow_external_links, 0);
 	relc_strbuf_release(&text);

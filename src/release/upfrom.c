@@ -1,0 +1,924 @@
+/*
+ * upfrom.c: the build side of a hot upgrade (upfrom.h).
+ *
+ * The old release is a source of files: a directory (read as needed) or
+ * a tarball (read once through libarchive, keeping only what matters:
+ * its .rel, start_erl.data, the .app and BEAM files of the applications
+ * the new release does not have in the same version, its consolidated
+ * protocols).  Nothing is extracted to disk.
+ */
+#include "relc/compat.h"
+#include "relc/upfrom.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "relc/appfile.h"
+#include "relc/appup.h"
+#include "relc/archive.h"
+#include "relc/arena.h"
+#include "relc/beam.h"
+#include "relc/error.h"
+#include "relc/fsutil.h"
+#include "relc/path.h"
+#include "relc/relfile.h"
+#include "relc/relup.h"
+#include "relc/script.h"
+#include "relc/sha256.h"
+#include "relc/strbuf.h"
+#include "relc/term.h"
+#include "relc/xalloc.h"
+
+#define MAX_FILE (256u << 20) /* a BEAM file, a .rel, an .app */
+
+/* ---- the old release, as files ------------------------------------------- */
+
+struct file {
+	char *path;
+	struct relc_strbuf data;
+};
+
+struct source {
+	const char *where; /* a directory or a tarball, for messages */
+	int is_tar;
+	const char *name; /* of the release */
+	const struct relc_relspec *to;
+	struct file *files; /* a tarball's, sorted by path */
+	size_t n, alloc;
+};
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+int
+relc_upfrom_is_path(const char *upfrom)
+{
+	return strchr(upfrom, '/') || has_suffix(upfrom, ".tar.gz") ||
+	       has_suffix(upfrom, ".tgz") || has_suffix(upfrom, ".tar");
+}
+
+/* Does `path` have the shape TOP/X/[MID/]Y ending in suffix (X and Y one
+ * component each)? */
+static int
+shape(const char *path, const char *top, const char *mid, const char *suffix)
+{
+	size_t k = strlen(top);
+	const char *p, *q;
+
+	if (strncmp(path, top, k) || path[k] != '/')
+		return 0;
+	p = path + k + 1;
+	q = strchr(p, '/');
+	if (!q || q == p)
+		return 0;
+	if (mid) {
+		k = strlen(mid);
+		if (strncmp(q + 1, mid, k) || q[1 + k] != '/')
+			return 0;
+		q += 1 + k;
+	}
+	p = q + 1;
+	return *p && !strchr(p, '/') && has_suffix(p, suffix);
+}
+
+/* lib/NAME-VSN/... of an application the new release has as it is? */
+static int
+unchanged_dir(const struct source *s, const char *path)
+{
+	const char *p = path + 4, *slash = strchr(p, '/');
+	size_t i, k = slash ? (size_t)(slash - p) : strlen(p);
+	char buf[512];
+
+	for (i = 0; i < s->to->napps; i++) {
+		const struct relc_app *a = s->to->apps[i].app;
+		int n = snprintf(buf, sizeof(buf), "%s-%s", a->name, a->vsn);
+
+		if (n > 0 && (size_t)n == k && !memcmp(buf, p, k))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+want(void *ctx, const char *path)
+{
+	const struct source *s = ctx;
+
+	if (!strcmp(path, "releases/start_erl.data"))
+		return 1;
+	if (shape(path, "releases", NULL, ".rel"))
+		return 1;
+	if (shape(path, "releases", "consolidated", ".beam"))
+		return 1;
+	if (shape(path, "lib", "ebin", ".app") ||
+	    shape(path, "lib", "ebin", ".beam"))
+		return !unchanged_dir(s, path);
+	return 0;
+}
+
+static int
+got(void *ctx, const char *path, const void *data, size_t len,
+    struct relc_error *err)
+{
+	struct source *s = ctx;
+	struct file *f;
+
+	(void)err;
+	RELC_ALLOC_GROW(s->files, s->n + 1, s->alloc);
+	f = &s->files[s->n++];
+	f->path = relc_xstrdup(path);
+	relc_strbuf_init(&f->data, 0);
+	relc_strbuf_add(&f->data, data, len);
+	return 0;
+}
+
+static int
+cmp_files(const void *a, const void *b)
+{
+	return strcmp(((const struct file *)a)->path,
+		      ((const struct file *)b)->path);
+}
+
+static void
+source_release(struct source *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->files[i].path);
+		relc_strbuf_release(&s->files[i].data);
+	}
+	free(s->files);
+}
+
+static const struct file *
+tar_file(const struct source *s, const char *path)
+{
+	struct file key;
+
+	key.path = (char *)path;
+	return bsearch(&key, s->files, s->n, sizeof(*s->files), cmp_files);
+}
+
+/* Read `rel` of the old release into out; 1 when it does not exist. */
+static int
+source_read(const struct source *s, const char *rel, struct relc_strbuf *out,
+	    struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT;
+	int r;
+
+	if (s->is_tar) {
+		const struct file *f = tar_file(s, rel);
+
+		if (!f)
+			return 1;
+		relc_strbuf_reset(out);
+		relc_strbuf_add(out, f->data.buf, f->data.len);
+		return 0;
+	}
+	relc_strbuf_addstr(&path, s->where);
+	relc_path_append(&path, rel);
+	r = relc_fs_read_file(out, path.buf, MAX_FILE, 1, err);
+	relc_strbuf_release(&path);
+	return r;
+}
+
+/* The names in `dir` of the old release ending in `suffix`, sorted. */
+static int
+source_list(const struct source *s, const char *dir, const char *suffix,
+	    char ***names, size_t *n, struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT;
+	size_t i, k = strlen(dir), m = 0;
+	int r;
+
+	if (s->is_tar) {
+		*names = relc_xcalloc(s->n + 1, sizeof(**names));
+		for (i = 0; i < s->n; i++) {
+			const char *p = s->files[i].path;
+
+			if (!strncmp(p, dir, k) && p[k] == '/' &&
+			    !strchr(p + k + 1, '/') && has_suffix(p, suffix))
+				(*names)[m++] = relc_xstrdup(p + k + 1);
+		}
+		*n = m;
+		return 0;
+	}
+	relc_strbuf_addstr(&path, s->where);
+	relc_path_append(&path, dir);
+	r = relc_fs_list_dir(names, n, path.buf, 1, err);
+	relc_strbuf_release(&path);
+	if (r < 0)
+		return -1;
+	for (i = 0; i < *n; i++) {
+		if (has_suffix((*names)[i], suffix) && (*names)[i][0] != '.')
+			(*names)[m++] = (*names)[i];
+		else
+			free((*names)[i]);
+	}
+	*n = m;
+	return 0;
+}
+
+/* ---- finding it ---------------------------------------------------------- */
+
+/* The version in a start_erl.data ("ERTS_VSN REL_VSN"), or NULL. */
+static const char *
+start_erl_vsn(const struct relc_strbuf *data, struct relc_arena *arena)
+{
+	const char *p = data->buf, *end = data->buf + data->len, *q;
+
+	while (p < end && *p != ' ')
+		p++;
+	while (p < end && *p == ' ')
+		p++;
+	for (q = p; q<end && * q> ' '; q++)
+		;
+	return q > p ? relc_arena_memdupz(arena, p, (size_t)(q - p)) : NULL;
+}
+
+/*
+ * Which version the source holds: the one asked for, or the one its
+ * start_erl.data names, or (a tarball) the only one it has.
+ */
+static int
+source_vsn(const char **vsn, const struct source *s, const char *asked,
+	   struct relc_arena *arena, struct relc_error *err)
+{
+	struct relc_strbuf data = RELC_STRBUF_INIT;
+	size_t i, found = 0;
+	int r;
+
+	*vsn = asked;
+	if (asked)
+		return 0;
+	r = source_read(s, "releases/start_erl.data", &data, err);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		*vsn = start_erl_vsn(&data, arena);
+	relc_strbuf_release(&data);
+	if (*vsn)
+		return 0;
+	for (i = 0; s->is_tar && i < s->n; i++) {
+		const char *p = s->files[i].path + strlen("releases/");
+
+		if (!shape(s->files[i].path, "releases", NULL, ".rel"))
+			continue;
+		found++;
+		*vsn =
+		    relc_arena_memdupz(arena, p, (size_t)(strchr(p, '/') - p));
+	}
+	if (found == 1)
+		return 0;
+	return relc_error_set(err, RELC_EAPP,
+			      "%s: cannot tell which release to upgrade from "
+			      "(no releases/start_erl.data)",
+			      s->where);
+}
+
+static int
+open_source(struct source *s, const char **vsn, const struct relc_upfrom_in *in,
+	    struct relc_arena *arena, struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, rel = RELC_STRBUF_INIT;
+	const char *asked = NULL;
+	int r = -1;
+
+	if (relc_upfrom_is_path(in->upfrom)) {
+		relc_path_resolve(&path, in->base, in->upfrom);
+	} else {
+		asked = in->upfrom;
+		relc_strbuf_addf(&rel, "%s/releases", in->out_dir);
+		if (relc_path_push(&rel, asked, "version", err))
+			goto out;
+		if (relc_fs_is_dir(rel.buf)) {
+			relc_strbuf_addstr(&path, in->out_dir);
+		} else if (in->archive && relc_fs_is_file(in->archive)) {
+			relc_strbuf_addstr(&path, in->archive);
+		} else {
+			relc_error_set(err, RELC_EAPP,
+				       "no release %s %s to upgrade from: %s "
+				       "does not hold it%s%s; give upfrom the "
+				       "path of its directory or tarball",
+				       in->to->name, asked, in->out_dir,
+				       in->archive ? " and there is no " : "",
+				       in->archive ? in->archive : "");
+			goto out;
+		}
+	}
+	s->where = relc_arena_strdup(arena, path.buf);
+	s->name = in->to->name;
+	s->to = in->to;
+	if (relc_fs_is_dir(path.buf)) {
+		s->is_tar = 0;
+	} else if (relc_fs_is_file(path.buf)) {
+		s->is_tar = 1;
+		if (relc_archive_read(path.buf, MAX_FILE, want, got, s, err))
+			goto out;
+		qsort(s->files, s->n, sizeof(*s->files), cmp_files);
+	} else {
+		relc_error_set(err, RELC_EAPP,
+			       "%s: no such release directory or tarball to "
+			       "upgrade from",
+			       path.buf);
+		goto out;
+	}
+	r = source_vsn(vsn, s, asked, arena, err);
+out:
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&rel);
+	return r;
+}
+
+/* ---- its .rel and applications ------------------------------------------- */
+
+static const struct relc_app *
+new_app(const struct relc_relspec *to, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < to->napps; i++)
+		if (!strcmp(to->apps[i].app->name, name))
+			return to->apps[i].app;
+	return NULL;
+}
+
+static int
+has_app(const struct relc_relspec *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->napps; i++)
+		if (!strcmp(r->apps[i].app->name, name))
+			return 1;
+	return 0;
+}
+
+/* The old release's .app of name-vsn. */
+static int
+old_app(const struct relc_app **out, const struct source *s, const char *name,
+	const char *vsn, struct relc_arena *arena, struct relc_error *err)
+{
+	struct relc_strbuf rel = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT,
+			   where = RELC_STRBUF_INIT;
+	struct relc_app *app;
+	int r = -1, rr;
+
+	relc_strbuf_addf(&rel, "lib/%s-%s/ebin/%s.app", name, vsn, name);
+	relc_strbuf_addf(&where, "%s/%s", s->where, rel.buf);
+	rr = source_read(s, rel.buf, &data, err);
+	if (rr < 0)
+		goto out;
+	if (rr) {
+		relc_error_set(
+		    err, RELC_EAPP,
+		    "%s is missing: the release to upgrade from must "
+		    "carry its applications (include_erts)",
+		    where.buf);
+		goto out;
+	}
+	app = relc_arena_alloc(arena, sizeof(*app));
+	if (relc_appfile_parse(app, data.buf, data.len, where.buf, name, arena,
+			       err))
+		goto out;
+	if (strcmp(app->vsn, vsn)) {
+		relc_error_set(err, RELC_EAPP,
+			       "%s: its vsn is \"%s\", the release says \"%s\"",
+			       where.buf, app->vsn, vsn);
+		goto out;
+	}
+	*out = app;
+	r = 0;
+out:
+	relc_strbuf_release(&rel);
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&where);
+	return r;
+}
+
+static int
+load_from(struct relc_upfrom *u, const struct source *s,
+	  const struct relc_upfrom_in *in, struct relc_arena *arena,
+	  struct relc_error *err)
+{
+	struct relc_strbuf rel = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT,
+			   where = RELC_STRBUF_INIT;
+	struct relc_relfile rf;
+	size_t i;
+	int r = -1, rr;
+
+	relc_strbuf_addf(&rel, "releases/%s/%s.rel", u->vsn, s->name);
+	relc_strbuf_addf(&where, "%s/%s", s->where, rel.buf);
+	rr = source_read(s, rel.buf, &data, err);
+	if (rr < 0)
+		goto out;
+	if (rr) {
+		relc_error_set(err, RELC_EAPP,
+			       "%s is not a release %s %s to upgrade from (no "
+			       "%s)",
+			       s->where, s->name, u->vsn, rel.buf);
+		goto out;
+	}
+	if (relc_relfile_parse(&rf, data.buf, data.len, where.buf, arena, err))
+		goto out;
+	if (strcmp(rf.name, s->name)) {
+		relc_error_set(err, RELC_EAPP,
+			       "%s holds the release %s, not %s", s->where,
+			       rf.name, s->name);
+		goto out;
+	}
+	if (strcmp(rf.vsn, u->vsn)) {
+		relc_error_set(err, RELC_EAPP, "%s: its version is %s, not %s",
+			       where.buf, rf.vsn, u->vsn);
+		goto out;
+	}
+	if (!strcmp(rf.vsn, in->to->vsn)) {
+		relc_error_set(err, RELC_EAPP,
+			       "%s is version %s, the version being built: "
+			       "upgrades go from one version to another",
+			       s->where, rf.vsn);
+		goto out;
+	}
+	u->from.name = rf.name;
+	u->from.vsn = rf.vsn;
+	u->from.erts_vsn = rf.erts_vsn;
+	u->from.napps = rf.napps;
+	u->from.apps =
+	    relc_arena_array(arena, rf.napps + 1, sizeof(*u->from.apps));
+	for (i = 0; i < rf.napps; i++) {
+		const struct relc_relfile_app *fa = &rf.apps[i];
+		struct relc_relapp *ra = &u->from.apps[i];
+		const struct relc_app *same = new_app(in->to, fa->name);
+
+		if (same && !strcmp(same->vsn, fa->vsn))
+			ra->app = same;
+		else if (old_app(&ra->app, s, fa->name, fa->vsn, arena, err))
+			goto out;
+		ra->type = fa->type;
+		ra->has_incl = fa->has_incl;
+		ra->incl = fa->incl;
+	}
+	if (!has_app(&u->from, "sasl") || !has_app(in->to, "sasl")) {
+		relc_error_set(
+		    err, RELC_EAPP,
+		    "hot upgrades need sasl (release_handler) in both "
+		    "releases: %s %s has %s",
+		    s->name, has_app(in->to, "sasl") ? u->vsn : in->to->vsn,
+		    "no sasl; add it to the release's applications");
+		goto out;
+	}
+	r = 0;
+out:
+	relc_strbuf_release(&rel);
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&where);
+	return r;
+}
+
+/* ---- appups -------------------------------------------------------------- */
+
+/* The BEAM files of an application: the new one's ebin, or the old one's. */
+static int
+beams(struct relc_appup_mods *out, const char *app, const char *vsn,
+      const struct source *s, const char *ebin, struct relc_arena *arena,
+      struct relc_error *err)
+{
+	struct relc_strbuf dir = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT,
+			   path = RELC_STRBUF_INIT;
+	struct relc_beam_info *v;
+	char **names = NULL;
+	size_t n = 0, i;
+	int r = -1, rr;
+
+	if (s)
+		relc_strbuf_addf(&dir, "lib/%s-%s/ebin", app, vsn);
+	else
+		relc_strbuf_addstr(&dir, ebin);
+	if (s)
+		rr = source_list(s, dir.buf, ".beam", &names, &n, err);
+	else
+		rr = relc_fs_list_dir(&names, &n, dir.buf, 0, err);
+	if (rr < 0)
+		goto out;
+	v = relc_arena_array(arena, n + 1, sizeof(*v));
+	out->app = app;
+	out->vsn = vsn;
+	out->mods = v;
+	out->n = 0;
+	for (i = 0; i < n; i++) {
+		if (!has_suffix(names[i], ".beam") || names[i][0] == '.')
+			continue;
+		relc_strbuf_reset(&path);
+		relc_strbuf_addf(&path, "%s/%s", dir.buf, names[i]);
+		if (s)
+			rr = source_read(s, path.buf, &data, err);
+		else
+			rr = relc_fs_read_file(&data, path.buf, MAX_FILE, 0,
+					       err);
+		if (rr < 0)
+			goto out;
+		if (rr)
+			continue;
+		if (s) {
+			relc_strbuf_reset(&path);
+			relc_strbuf_addf(&path, "%s/%s/%s", s->where, dir.buf,
+					 names[i]);
+		}
+		if (relc_beam_info(&v[out->n], data.buf, data.len, path.buf,
+				   arena, err))
+			goto out;
+		out->n++;
+	}
+	r = 0;
+out:
+	relc_fs_free_names(names, n);
+	relc_strbuf_release(&dir);
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&path);
+	return r;
+}
+
+/* Parse and check an application's own appup (`data`, read from path). */
+static int
+own_appup(const struct relc_term **appup, const struct relc_strbuf *data,
+	  const char *path, const struct relc_app *to,
+	  const struct relc_app *from, struct relc_arena *arena,
+	  struct relc_error *err)
+{
+	const struct relc_term **terms;
+	size_t nterms;
+
+	if (relc_term_parse(&terms, &nterms, data->buf, data->len, 1, arena,
+			    err)) {
+		relc_error_set_path(err, path);
+		return -1;
+	}
+	if (nterms != 1)
+		return relc_error_set(err, RELC_ETERM, "%s: no appup term",
+				      path);
+	*appup = terms[0];
+	return relc_appup_check(terms[0], path, to->name, to->vsn, &to->mods,
+				from->vsn, &from->mods, arena, err);
+}
+
+/*
+ * The appup of `to` from `from`: its own (ebin/APP.appup, or the
+ * project's rel/appups/APP.appup, which the release then holds), else a
+ * generated one.
+ */
+static int
+make_appup(struct relc_upfrom_appup *up, struct relc_relup_appup *ru,
+	   const struct relc_app *to, const struct relc_app *from,
+	   const struct source *s, const char *project,
+	   struct relc_arena *arena, struct relc_error *err)
+{
+	struct relc_strbuf path = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT,
+			   rel = RELC_STRBUF_INIT;
+	const struct relc_term *appup;
+	struct relc_appup_mods old, new;
+	int r = -1, in_ebin, in_rel = 0;
+
+	up->app = to->name;
+	relc_strbuf_addf(&path, "%s-%s", to->name, to->vsn);
+	up->dirname = relc_arena_strdup(arena, path.buf);
+	relc_strbuf_reset(&path);
+	relc_strbuf_addf(&path, "lib/%s/ebin/%s.appup", up->dirname, to->name);
+	up->dest = relc_arena_strdup(arena, path.buf);
+
+	relc_strbuf_reset(&path);
+	relc_strbuf_addf(&path, "%s/%s.appup", to->ebin, to->name);
+	in_ebin = relc_fs_read_file(&data, path.buf, MAX_FILE, 1, err) == 0;
+	if (relc_error_isset(err))
+		goto out;
+	if (project) {
+		struct relc_strbuf abs = RELC_STRBUF_INIT;
+
+		relc_strbuf_addf(&rel, "rel/appups/%s.appup", to->name);
+		relc_path_resolve(&abs, project, rel.buf);
+		in_rel = relc_fs_read_file(&up->text, abs.buf, MAX_FILE, 1,
+					   err) == 0;
+		relc_strbuf_release(&abs);
+		if (relc_error_isset(err))
+			goto out;
+	}
+	if (in_ebin && in_rel) {
+		relc_error_set(err, RELC_EAPP,
+			       "%s has two appups: %s and %s; keep one",
+			       to->name, path.buf, rel.buf);
+		goto out;
+	}
+	if (in_ebin || in_rel) {
+		/* the application's own; from rel/appups/, into the release */
+		if (in_ebin) {
+			up->dest = NULL; /* the copy has it */
+			up->path = relc_arena_strdup(arena, path.buf);
+		} else {
+			relc_strbuf_add(&data, up->text.buf, up->text.len);
+			up->path = relc_arena_strdup(arena, rel.buf);
+		}
+		if (own_appup(&appup, &data, up->path, to, from, arena, err))
+			goto out;
+	} else {
+		up->path = up->dest;
+		up->generated = 1;
+		if (beams(&new, to->name, to->vsn, NULL, to->ebin, arena,
+			  err) ||
+		    beams(&old, from->name, from->vsn, s, NULL, arena, err) ||
+		    relc_appup_generate(&appup, &old, &new, arena, err))
+			goto out;
+		relc_strbuf_addf(&up->text,
+				 "%%%% The appup of %s %s from and to %s, "
+				 "generated by relc\n",
+				 to->name, to->vsn, from->vsn);
+		relc_term_print(&up->text, appup, 0);
+		relc_strbuf_addstr(&up->text, ".\n");
+	}
+	ru->app = up->app;
+	ru->appup = appup;
+	ru->path = up->path;
+	r = 0;
+out:
+	relc_strbuf_release(&path);
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&rel);
+	return r;
+}
+
+/* ---- consolidated protocols ---------------------------------------------- */
+
+/*
+ * A mix project's consolidated protocols are in releases/VSN/consolidated,
+ * first on the code path (relfiles.c), and a relup knows only
+ * applications: each script of the relup ends (after everything the
+ * appups give, which may load an application's unconsolidated copy of a
+ * protocol) with {apply, ...} instructions that point the code path at
+ * the consolidated directory of the version switched to and load its
+ * modules again, each purged first (load_file refuses a module with old
+ * code).  The directory is made absolute on the node, from
+ * code:root_dir() (the release root: upgrades need ERTS in the release),
+ * so that a node that changed its working directory is still right.
+ */
+
+/* The abstract form of a call M:F(Args...) (erl_parse's, line 1). */
+static const struct relc_term *
+call(struct relc_arena *a, const char *m, const char *f,
+     const struct relc_term *const *args, size_t nargs)
+{
+	const struct relc_term *one = relc_term_int(a, 1);
+
+	return relc_term_tuplev(
+	    a, 4, relc_term_atom(a, "call"), one,
+	    relc_term_tuplev(a, 4, relc_term_atom(a, "remote"), one,
+			     relc_term_tuplev(a, 3, relc_term_atom(a, "atom"),
+					      one, relc_term_atom(a, m)),
+			     relc_term_tuplev(a, 3, relc_term_atom(a, "atom"),
+					      one, relc_term_atom(a, f))),
+	    relc_term_list(a, nargs, args));
+}
+
+/* {apply, {M, F, Args}} */
+static const struct relc_term *
+apply(struct relc_arena *a, const char *m, const char *f,
+      const struct relc_term *const *args, size_t nargs)
+{
+	return relc_term_tuplev(
+	    a, 2, relc_term_atom(a, "apply"),
+	    relc_term_tuplev(a, 3, relc_term_atom(a, m), relc_term_atom(a, f),
+			     relc_term_list(a, nargs, args)));
+}
+
+/*
+ * {apply, {erl_eval, expr, [code:F(consolidated?,
+ * filename:join(code:root_dir(), "releases/VSN/consolidated")), []]}}
+ */
+static const struct relc_term *
+path_op(struct relc_arena *a, const char *f, const char *vsn)
+{
+	struct relc_strbuf dir = RELC_STRBUF_INIT;
+	const struct relc_term *one = relc_term_int(a, 1), *join[2], *args[2],
+			       *expr, *ev[2];
+	size_t n = 0;
+
+	relc_strbuf_addf(&dir, "releases/%s/consolidated", vsn);
+	join[0] = call(a, "code", "root_dir", NULL, 0);
+	join[1] = relc_term_tuplev(a, 3, relc_term_atom(a, "string"), one,
+				   relc_term_string(a, dir.buf));
+	if (!strcmp(f, "replace_path"))
+		args[n++] =
+		    relc_term_tuplev(a, 3, relc_term_atom(a, "atom"), one,
+				     relc_term_atom(a, "consolidated"));
+	args[n++] = call(a, "filename", "join", join, 2);
+	expr = call(a, "code", f, args, n);
+	ev[0] = expr;
+	ev[1] = &relc_term_nil;
+	relc_strbuf_release(&dir);
+	return apply(a, "erl_eval", "expr", ev, 2);
+}
+
+/*
+ * Script `script` with the protocols of `to` (its version and modules,
+ * to_vsn NULL: it has none) loaded at its end; `from_has`: the release
+ * left has a consolidated directory on its path.
+ */
+static const struct relc_term *
+reload_protocols(const struct relc_term *script, const char *to_vsn,
+		 char **to_mods, size_t nto, int from_has, char **from_mods,
+		 size_t nfrom, struct relc_arena *a)
+{
+	const struct relc_term **v, *dir;
+	size_t n = script->type == RELC_T_LIST ? script->u.list.n : 0, i, k;
+	char **mods = to_vsn ? to_mods : from_mods;
+	size_t nmods = to_vsn ? nto : nfrom;
+
+	if (!to_vsn && !from_has)
+		return script;
+	v = relc_arena_array(a, n + 1 + 2 * nmods, sizeof(*v));
+	for (k = 0; k < n; k++)
+		v[k] = script->u.list.v[k];
+	if (to_vsn) {
+		v[k++] =
+		    path_op(a, from_has ? "replace_path" : "add_patha", to_vsn);
+	} else {
+		/* back to the applications' own, unconsolidated */
+		dir = relc_term_atom(a, "consolidated");
+		v[k++] = apply(a, "code", "del_path", &dir, 1);
+	}
+	for (i = 0; i < nmods; i++) {
+		const struct relc_term *m = relc_term_atom(a, mods[i]);
+
+		v[k++] = apply(a, "code", "purge", &m, 1);
+		v[k++] = apply(a, "code", "load_file", &m, 1);
+	}
+	return relc_term_list(a, k, v);
+}
+
+/* The module names of the .beam files in `names` (in place; others go). */
+static size_t
+beam_modules(char **names, size_t n)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!has_suffix(names[i], ".beam") || names[i][0] == '.') {
+			free(names[i]);
+			continue;
+		}
+		names[i][strlen(names[i]) - 5] = '\0';
+		names[m++] = names[i];
+	}
+	return m;
+}
+
+/*
+ * The relup {Vsn, [{UpFrom, Descr, Script}], [{DownTo, Descr, Script}]}
+ * with the protocols reloaded at the end of each script.
+ */
+static int
+add_protocols(const struct relc_term **relup, const struct relc_upfrom *u,
+	      const struct source *s, const struct relc_upfrom_in *in,
+	      struct relc_arena *a, struct relc_error *err)
+{
+	char **newm = NULL, **oldm = NULL;
+	size_t nnew = 0, nold = 0, i, k;
+	struct relc_strbuf dir = RELC_STRBUF_INIT;
+	const struct relc_term *t = *relup, **top;
+	int r = -1, old_has, new_has = in->consolidated != NULL;
+
+	if (new_has &&
+	    relc_fs_list_dir(&newm, &nnew, in->consolidated, 1, err) < 0)
+		goto out;
+	relc_strbuf_addf(&dir, "releases/%s/consolidated", u->vsn);
+	if (source_list(s, dir.buf, ".beam", &oldm, &nold, err))
+		goto out;
+	nnew = beam_modules(newm, nnew);
+	nold = beam_modules(oldm, nold);
+	old_has = nold > 0;
+	new_has = nnew > 0;
+	if ((!old_has && !new_has) || t->type != RELC_T_TUPLE ||
+	    t->u.tuple.n != 3) {
+		r = 0;
+		goto out;
+	}
+	top = relc_arena_array(a, 3, sizeof(*top));
+	top[0] = t->u.tuple.v[0];
+	for (i = 1; i <= 2; i++) {
+		const struct relc_term *l = t->u.tuple.v[i], **e, *x, **sec;
+		int up = i == 1;
+
+		top[i] = l;
+		if (l->type != RELC_T_LIST)
+			continue;
+		e = relc_arena_array(a, l->u.list.n, sizeof(*e));
+		for (k = 0; k < l->u.list.n; k++) {
+			x = l->u.list.v[k];
+			sec = relc_arena_array(a, 3, sizeof(*sec));
+			sec[0] = x->u.tuple.v[0];
+			sec[1] = x->u.tuple.v[1];
+			sec[2] =
+			    up ? reload_protocols(x->u.tuple.v[2],
+						  new_has ? in->to->vsn : NULL,
+						  newm, nnew, old_has, oldm,
+						  nold, a)
+			       : reload_protocols(x->u.tuple.v[2],
+						  old_has ? u->vsn : NULL, oldm,
+						  nold, new_has, newm, nnew, a);
+			e[k] = relc_term_tuple(a, 3, sec);
+		}
+		top[i] = relc_term_list(a, l->u.list.n, e);
+	}
+	*relup = relc_term_tuple(a, 3, top);
+	r = 0;
+out:
+	relc_fs_free_names(newm, nnew);
+	relc_fs_free_names(oldm, nold);
+	relc_strbuf_release(&dir);
+	return r;
+}
+
+/* ---- the whole ----------------------------------------------------------- */
+
+int
+relc_upfrom_load(struct relc_upfrom *u, const struct relc_upfrom_in *in,
+		 struct relc_arena *arena, struct relc_error *err)
+{
+	struct source s;
+	struct relc_relup_in ri;
+	struct relc_relup_appup *ru;
+	struct relc_sha256 h;
+	const struct relc_term *relup;
+	size_t i, k;
+	int r = -1;
+
+	memset(u, 0, sizeof(*u));
+	memset(&s, 0, sizeof(s));
+	relc_strbuf_init(&u->relup, 0);
+	if (open_source(&s, &u->vsn, in, arena, err))
+		goto out;
+	u->source = s.where;
+	if (load_from(u, &s, in, arena, err))
+		goto out;
+
+	u->appups =
+	    relc_arena_array(arena, in->to->napps + 1, sizeof(*u->appups));
+	ru = relc_arena_array(arena, in->to->napps + 1, sizeof(*ru));
+	for (i = 0; i < in->to->napps; i++) {
+		const struct relc_app *to = in->to->apps[i].app, *from = NULL;
+
+		for (k = 0; k < u->from.napps; k++)
+			if (!strcmp(u->from.apps[k].app->name, to->name))
+				from = u->from.apps[k].app;
+		if (!from || !strcmp(from->vsn, to->vsn))
+			continue;
+		relc_strbuf_init(&u->appups[u->nappups].text, 0);
+		if (make_appup(&u->appups[u->nappups], &ru[u->nappups], to,
+			       from, &s, in->project, arena, err)) {
+			u->nappups++;
+			goto out;
+		}
+		u->nappups++;
+	}
+	memset(&ri, 0, sizeof(ri));
+	ri.to = in->to;
+	ri.from = &u->from;
+	ri.appups = ru;
+	ri.nappups = u->nappups;
+	if (relc_relup_make(&relup, &ri, arena, err) ||
+	    add_protocols(&relup, u, &s, in, arena, err))
+		goto out;
+	relc_script_format(&u->relup, relup);
+
+	relc_sha256_init(&h);
+	relc_sha256_update(&h, u->relup.buf, u->relup.len);
+	for (i = 0; i < u->nappups; i++) {
+		relc_sha256_update(&h, u->appups[i].path,
+				   strlen(u->appups[i].path) + 1);
+		relc_sha256_update(&h, &u->appups[i].generated, 1);
+		relc_sha256_update(&h, u->appups[i].text.buf,
+				   u->appups[i].text.len);
+	}
+	relc_sha256_final_hex(&h, u->digest);
+	r = 0;
+out:
+	source_release(&s);
+	if (r)
+		relc_upfrom_release(u);
+	return r;
+}
+
+void
+relc_upfrom_release(struct relc_upfrom *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nappups; i++)
+		relc_strbuf_release(&u->appups[i].text);
+	u->nappups = 0;
+	relc_strbuf_release(&u->relup);
+}
