@@ -4,8 +4,10 @@
 and started, and its GenServer's state changed through rpc; the sources
 switched to v2 (the example's v2/ overlay), `relc build --upfrom 1` and
 `relc archive --upfrom 1` make release 2 with its relup, and
-`bin/upgrade_ex upgrade TARBALL` upgrades the running node.  Then, in the
-same OS process: v2's code answers, the state was converted by v2's
+`bin/upgrade_ex upgrade TARBALL` upgrades the running node (the user's
+tarball left as it was).  Then, in the same OS process: `version` and
+`releases` say 2 (permanent), v2's code answers, the state was converted
+by v2's
 code_change/3, and the consolidated protocols are v2's
 (releases/2/consolidated): the project's protocol and String.Chars
 dispatch to the implementations for UpgradeEx.Tally, a struct only v2
@@ -70,6 +72,11 @@ def test(ws):
     def expect(expr, want):
         got = rpc(expr)
         check(got == want, "rpc %s: %r, not %r", expr, got, want)
+
+    def version(vsn):
+        got = ws.bin(root, NAME, "version", env=env).stdout
+        check(got == "%s %s\n" % (NAME, vsn), "bin/%s version: %r, not %s",
+              NAME, got, vsn)
 
     def releases():
         return ws.bin(root, NAME, "releases", env=env).stdout
@@ -154,6 +161,7 @@ def test(ws):
         start_erl = f.read().split()
     check(start_erl[1:] == ["2"], "start_erl.data after the upgrade: %r",
           start_erl)
+    version("2")
 
     # back to 1, in the same process: the state converted back by v2's
     # code_change({:down, _}, ...), v1's consolidated protocols
@@ -175,6 +183,7 @@ def test(ws):
     expect("UpgradeEx.describe(:a)", '"the atom :a"')
     text = releases()
     status(text, "1", "permanent")
+    version("1")
 
     # a restart runs the permanent release: 1
     ws.bin(root, NAME, "stop", env=env)
