@@ -1,21 +1,20 @@
 #!/usr/bin/env python3
-"""examples/upgrade_ex (a mix project) upgraded hot by relc and back
-(issue 10): release 1 is built, archived, unpacked into a fresh directory
-and started, and its GenServer's state changed through rpc; the sources
+"""examples/upgrade_ex (a mix project) upgraded hot by relc and back (issue
+10): release 1 is built, archived, unpacked into a fresh directory and
+started, and its GenServer's state changed through rpc; the sources
 switched to v2 (the example's v2/ overlay), `relc build --upfrom 1` and
 `relc archive --upfrom 1` make release 2 with its relup, and
 `bin/upgrade_ex upgrade TARBALL` upgrades the running node (the user's
 tarball left as it was).  Then, in the same OS process: `version` and
 `releases` say 2 (permanent), v2's code answers, the state was converted
-by v2's
-code_change/3, and the consolidated protocols are v2's
+by v2's code_change/3, and the consolidated protocols are v2's
 (releases/2/consolidated): the project's protocol and String.Chars
-dispatch to the implementations for UpgradeEx.Tally, a struct only v2
-has, and the project's protocol, which v2 changed, is the consolidated
-module, not the application's.  `bin/upgrade_ex downgrade 1` converts the
-state back and puts v1's consolidated protocols back; a stop and start
-then runs release 1; `upgrade 2` (already unpacked) again, and a stop and
-start runs release 2.
+dispatch to the implementations for UpgradeEx.Tally, a struct only v2 has,
+and the project's protocol, which v2 changed, is the consolidated module,
+not the application's.  `bin/upgrade_ex downgrade 1` converts the state
+back and puts v1's consolidated protocols back; a stop and start then runs
+release 1; `upgrade 2` (already unpacked) again, and a stop and start runs
+release 2.
 
 Needs erl, elixir and mix: skipped (77) without them, failed under
 CI=true."""
