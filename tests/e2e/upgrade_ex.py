@@ -14,7 +14,8 @@ and the project's protocol, which v2 changed, is the consolidated module,
 not the application's.  `bin/upgrade_ex downgrade 1` converts the state
 back and puts v1's consolidated protocols back; a stop and start then runs
 release 1; `upgrade 2` (already unpacked) again, and a stop and start runs
-release 2.
+release 2.  What config/runtime.exs gave at the start is still in the
+application environment after the upgrade and after the downgrade.
 
 Needs erl, elixir and mix: skipped (77) without them, failed under
 CI=true."""
@@ -63,7 +64,11 @@ def test(ws):
     os.makedirs(root)
     run(["tar", "-xzf", tar1, "-C", root])
 
-    env = ws.node_env(unique("upgrade_ex"))
+    # config/runtime.exs reads UPGRADE_EX_GREETING at each start; an
+    # upgrade should keep what it gave
+    env = ws.node_env(unique("upgrade_ex"), UPGRADE_EX_GREETING="Hi")
+    greeting = "Application.get_env(:upgrade_ex, :greeting)"
+    later = []  # failures reported at the end, the other checks run first
 
     def rpc(expr):
         return ws.bin(root, NAME, "rpc", expr, env=env).stdout.strip()
@@ -71,6 +76,11 @@ def test(ws):
     def expect(expr, want):
         got = rpc(expr)
         check(got == want, "rpc %s: %r, not %r", expr, got, want)
+
+    def expect_later(expr, want, when):
+        got = rpc(expr)
+        if got != want:
+            later.append("%s: rpc %s: %r, not %r" % (when, expr, got, want))
 
     def version(vsn):
         got = ws.bin(root, NAME, "version", env=env).stdout
@@ -95,6 +105,7 @@ def test(ws):
     expect("UpgradeEx.version()", "1")
     expect("UpgradeEx.Describe.__protocol__(:impls)",
            "{:consolidated, [Atom, Integer]}")
+    expect(greeting, '"Hi"')
     status(releases(), "1", "permanent")
 
     # release 2 against release 1: the output directory now holds 2, so
@@ -153,6 +164,7 @@ def test(ws):
         expect(WHERE % mod,
                '["releases", "2", "consolidated", "Elixir.%s.beam"]' % mod)
     expect("UpgradeEx.Store.add(\"cy\")", "3")
+    expect_later(greeting, '"Hi"', "after the upgrade, runtime.exs's value")
     text = releases()
     status(text, "2", "permanent")
     status(text, "1", "old")
@@ -180,6 +192,7 @@ def test(ws):
         expect(WHERE % mod,
                '["releases", "1", "consolidated", "Elixir.%s.beam"]' % mod)
     expect("UpgradeEx.describe(:a)", '"the atom :a"')
+    expect_later(greeting, '"Hi"', "after the downgrade, runtime.exs's value")
     text = releases()
     status(text, "1", "permanent")
     version("1")
@@ -214,9 +227,11 @@ def test(ws):
     expect("UpgradeEx.Describe.__protocol__(:impls)",
            "{:consolidated, [Atom, Integer, UpgradeEx.Tally]}")
     expect("to_string(UpgradeEx.Tally.new([\"eve\"]))", '"1: eve"')
+    expect(greeting, '"Hi"')
     ws.bin(root, NAME, "stop", env=env)
     wait_gone(pid)
     ws.forget(pid)
+    check(not later, "\n".join(later))
 
 
 if __name__ == "__main__":
