@@ -174,6 +174,9 @@ struct relc_plan_file *relc_plan_add(struct relc_plan *plan,
 				     enum relc_plan_kind kind, const char *path,
 				     const char *src, mode_t mode);
 
+/* Sort the list again after adding to it (by path). */
+void relc_plan_sort(struct relc_plan *plan);
+
 /* The generated file at `path`, or NULL. */
 const struct relc_plan_file *relc_plan_file(const struct relc_plan *plan,
 					    const char *path);

@@ -45,4 +45,14 @@ int relc_relfiles_render(struct relc_plan *plan, const struct relc_plan_in *in,
 void relc_relfiles_inputs(struct relc_strbuf *out,
 			  const struct relc_plan_in *in);
 
+/*
+ * A hot upgrade, once made (upfrom.h): the contents of releases/VSN/relup
+ * (listed by relc_relfiles_list), and the appups the release gets in its
+ * applications' ebin/ (written with them, copy.c).  For a build that
+ * writes; the key covers them through the old release's identity.
+ */
+struct relc_upfrom;
+int relc_relfiles_upgrade(struct relc_plan *plan, const struct relc_upfrom *u,
+			  struct relc_arena *arena);
+
 #endif

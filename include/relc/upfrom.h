@@ -51,20 +51,35 @@ struct relc_upfrom_appup {
 };
 
 struct relc_upfrom {
-	const char *vsn;    /* of the release upgraded from */
-	const char *source; /* where it was read: a directory or tarball */
+	/* Where the old release is (relc_upfrom_locate): */
+	const char *source; /* its directory or tarball */
+	int is_tar;
+	const char *asked; /* the version asked for; NULL: a path */
+	/* What it is for the stamp's key, from stat() alone (and the
+	 * project's rel/appups/): the old release read only when building. */
+	struct relc_strbuf identity;
+
+	/* What the upgrade adds (relc_upfrom_make): */
+	int made;
+	const char *vsn; /* of the old release */
 	struct relc_relspec from;
 	struct relc_upfrom_appup *appups;
 	size_t nappups;
 	struct relc_strbuf relup; /* the file releases/VSN/relup */
-	char digest[65];	  /* of what the upgrade adds to the release */
 };
 
 /*
- * Read the release to upgrade from and make the appups and the relup.
- * Strings live in `arena`; release the rest with relc_upfrom_release.
+ * Find the release to upgrade from (errors: it is not there) and fill in
+ * its identity, cheaply: a build that is up to date reads no more.
  */
-int relc_upfrom_load(struct relc_upfrom *out, const struct relc_upfrom_in *in,
+int relc_upfrom_locate(struct relc_upfrom *out, const struct relc_upfrom_in *in,
+		       struct relc_arena *arena, struct relc_error *err);
+/*
+ * Read it (a tarball in place, through libarchive), check it, and make
+ * the appups and the relup.  Strings live in `arena`; release the rest
+ * with relc_upfrom_release.
+ */
+int relc_upfrom_make(struct relc_upfrom *u, const struct relc_upfrom_in *in,
 		     struct relc_arena *arena, struct relc_error *err);
 void relc_upfrom_release(struct relc_upfrom *u);
 

@@ -179,7 +179,7 @@ relc_plan_make(struct relc_plan *out, const struct relc_plan_in *in,
 	if (relc_relfiles_list(out, in, arena, err) ||
 	    relc_userfiles_list(out, in, arena, err))
 		goto out;
-	qsort(out->files, out->nfiles, sizeof(*out->files), cmp_files);
+	relc_plan_sort(out);
 	if (relc_userfiles_check(out, err))
 		goto out;
 	relc_relfiles_inputs(&out->inputs, in);
@@ -202,6 +202,12 @@ relc_plan_make(struct relc_plan *out, const struct relc_plan_in *in,
 out:
 	relc_strbuf_release(&sb);
 	return r;
+}
+
+void
+relc_plan_sort(struct relc_plan *plan)
+{
+	qsort(plan->files, plan->nfiles, sizeof(*plan->files), cmp_files);
 }
 
 void

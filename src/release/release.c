@@ -35,6 +35,7 @@
 #include "relc/plan.h"
 #include "relc/project.h"
 #include "relc/projscan.h"
+#include "relc/relfiles.h"
 #include "relc/resolve.h"
 #include "relc/stamp.h"
 #include "relc/strbuf.h"
@@ -72,6 +73,8 @@ struct build {
 	struct relc_stamp stamp;    /* of the release built, when built */
 	struct relc_strbuf archive; /* where the archive goes */
 	struct relc_upfrom upfrom;  /* a hot upgrade's appups and relup */
+	struct relc_upfrom_in upfrom_in;
+	struct relc_strbuf upfrom_archive;
 	int has_upfrom;
 };
 
@@ -337,48 +340,68 @@ static int
 stage_upfrom(struct build *b)
 {
 	const struct relc_settings *s = &b->settings;
-	struct relc_upfrom_in in;
-	struct relc_strbuf archive = RELC_STRBUF_INIT, name = RELC_STRBUF_INIT;
+	struct relc_upfrom_in *in = &b->upfrom_in;
+	struct relc_strbuf name = RELC_STRBUF_INIT;
 	int cli = b->opts->upfrom != NULL, r = -1;
 
-	memset(&in, 0, sizeof(in));
-	in.upfrom = cli ? b->opts->upfrom : s->upfrom;
-	if (!in.upfrom)
+	memset(in, 0, sizeof(*in));
+	in->upfrom = cli ? b->opts->upfrom : s->upfrom;
+	if (!in->upfrom)
 		return 0;
 	if (!s->include_erts || s->dev_mode) {
 		relc_error_set(b->err, RELC_ECONFIG,
 			       "a hot upgrade (upfrom %s) needs a release that "
 			       "carries ERTS and its applications "
 			       "(include_erts: true, no dev_mode)",
-			       in.upfrom);
+			       in->upfrom);
 		return cli ? -1
 			   : at_setting(b, s->dev_mode ? RELC_S_DEV_MODE
 						       : RELC_S_INCLUDE_ERTS);
 	}
-	in.base = cli ? "." : b->project.dir.buf;
-	in.project = b->project.dir.buf;
-	/* the output directory may be the old release: read it locked */
-	if (relc_fs_is_dir(b->out_abs.buf) && lock(b))
-		return -1;
-	in.out_dir = b->out_dir.buf;
-	if (!relc_upfrom_is_path(in.upfrom)) {
+	in->base = cli ? "." : b->project.dir.buf;
+	in->project = b->project.dir.buf;
+	in->out_dir = b->out_dir.buf;
+	if (!relc_upfrom_is_path(in->upfrom)) {
 		relc_strbuf_addf(&name, "%s-%s.tar.gz", b->spec.name,
-				 in.upfrom);
-		if (relc_project_archive_path(&archive, b->out_dir.buf, s,
-					      name.buf, b->err))
+				 in->upfrom);
+		if (relc_project_archive_path(&b->upfrom_archive,
+					      b->out_dir.buf, s, name.buf,
+					      b->err))
 			goto out;
-		in.archive = archive.buf;
+		in->archive = b->upfrom_archive.buf;
 	}
-	in.to = &b->spec;
-	in.consolidated = consolidated(b);
-	r = relc_upfrom_load(&b->upfrom, &in, &b->arena, b->err);
+	in->to = &b->spec;
+	in->consolidated = consolidated(b);
+	r = relc_upfrom_locate(&b->upfrom, in, &b->arena, b->err);
 	if (r && !cli)
 		at_setting(b, RELC_S_UPFROM);
 	b->has_upfrom = !r;
 out:
-	relc_strbuf_release(&archive);
 	relc_strbuf_release(&name);
 	return r;
+}
+
+/*
+ * A hot upgrade's appups and relup, for a build that writes: the old
+ * release read (the output directory may be it: under the lock), the
+ * files added to the plan.
+ */
+static int
+make_upgrade(struct build *b)
+{
+	int cli = b->opts->upfrom != NULL;
+
+	if (!b->has_upfrom)
+		return 0;
+	if (relc_upfrom_make(&b->upfrom, &b->upfrom_in, &b->arena, b->err)) {
+		if (!cli)
+			at_setting(b, RELC_S_UPFROM);
+		return -1;
+	}
+	if (relc_relfiles_upgrade(&b->plan, &b->upfrom, &b->arena))
+		return relc_error_set(b->err, RELC_EINTERNAL,
+				      "the plan lists no relup");
+	return 0;
 }
 
 static int
@@ -582,7 +605,6 @@ stage_write(struct build *b)
 	if (compared) {
 		if (relc_stamp_fingerprint(&b->plan, b->opts->jobs, b->err))
 			return -1;
-		relc_plan_seal_fingerprints(&b->plan);
 		make_key(b);
 		if (up_to_date(b))
 			return 0;
@@ -593,6 +615,11 @@ stage_write(struct build *b)
 		return at_setting(b, RELC_S_OUTPUT_DIR);
 	if (p->has_prev)
 		warn_changed(b);
+	if (make_upgrade(b))
+		return -1;
+	/* what the plan adds inside the applications (after the key) */
+	if (compared)
+		relc_plan_seal_fingerprints(&b->plan);
 	if (relc_place_begin(p, b->err))
 		return -1;
 	memset(&in, 0, sizeof(in));
@@ -611,8 +638,8 @@ stage_write(struct build *b)
 	in.pieces = pieces;
 	r = relc_copy_release(&stats, &in, b->err);
 	if (!r && !compared) {
-		relc_plan_seal_fingerprints(&b->plan);
 		make_key(b);
+		relc_plan_seal_fingerprints(&b->plan);
 	}
 	if (!r)
 		r = relc_copy_files(&b->plan, p->staging.buf, b->err) ||
@@ -703,7 +730,7 @@ fill_result(struct relc_build_result *res, const struct build *b)
 		res->apps[i].type =
 		    relc_xstrdup(relc_start_type_name(b->boot[i].type));
 	}
-	if (b->has_upfrom) {
+	if (b->has_upfrom && b->upfrom.made) {
 		res->upfrom_vsn = relc_xstrdup(b->upfrom.vsn);
 		res->upfrom_source = relc_xstrdup(b->upfrom.source);
 		for (i = 0; i < b->upfrom.nappups; i++) {
@@ -730,6 +757,7 @@ relc_release_build(struct relc_build_result *res,
 	relc_arena_init(&b.arena);
 	relc_strbuf_init(&b.out_dir, 0);
 	relc_strbuf_init(&b.out_abs, 0);
+	relc_strbuf_init(&b.upfrom_archive, 0);
 	b.place.lock.fd = -1;
 
 	if (stage_config(&b) || stage_archive_check(&b) || stage_otp(&b) ||
@@ -749,6 +777,7 @@ out:
 	relc_strbuf_release(&b.archive);
 	if (b.has_upfrom)
 		relc_upfrom_release(&b.upfrom);
+	relc_strbuf_release(&b.upfrom_archive);
 	relc_appindex_free(b.index);
 	relc_config_free(b.cfg);
 	relc_project_release(&b.project);

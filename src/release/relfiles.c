@@ -367,21 +367,22 @@ out:
 	return r;
 }
 
-/*
- * A hot upgrade's files: releases/VSN/relup, and each generated appup in
- * its application's ebin/ (written with the application, copy.c).  Their
- * contents are made already (upfrom.c).
- */
-static void
-list_upgrade(struct relc_plan *plan, const struct relc_upfrom *u,
-	     const char *reldir, struct relc_arena *arena)
+int
+relc_relfiles_upgrade(struct relc_plan *plan, const struct relc_upfrom *u,
+		      struct relc_arena *arena)
 {
 	struct relc_strbuf path = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT;
+	struct relc_plan_file *f = NULL;
 	size_t i;
 
-	relc_strbuf_addf(&path, "%s/relup", reldir);
-	relc_strbuf_add(&data, u->relup.buf, u->relup.len);
-	relc_plan_add_file(plan, arena, path.buf, &data, 0644);
+	relc_strbuf_addf(&path, "releases/%s/relup", plan->vsn);
+	for (i = 0; i < plan->nfiles; i++)
+		if (!strcmp(plan->files[i].path, path.buf))
+			f = &plan->files[i];
+	if (f) {
+		relc_strbuf_reset(&f->data);
+		relc_strbuf_add(&f->data, u->relup.buf, u->relup.len);
+	}
 	for (i = 0; i < u->nappups; i++) {
 		if (!u->appups[i].dest)
 			continue;
@@ -389,8 +390,10 @@ list_upgrade(struct relc_plan *plan, const struct relc_upfrom *u,
 				u->appups[i].text.len);
 		relc_plan_add_file(plan, arena, u->appups[i].dest, &data, 0644);
 	}
+	relc_plan_sort(plan);
 	relc_strbuf_release(&path);
 	relc_strbuf_release(&data);
+	return f ? 0 : -1;
 }
 
 int
@@ -428,8 +431,12 @@ relc_relfiles_list(struct relc_plan *plan, const struct relc_plan_in *in,
 			   0644);
 	if (list_consolidated(plan, in, dir.buf, arena, err))
 		goto out;
-	if (in->upfrom)
-		list_upgrade(plan, in->upfrom, dir.buf, arena);
+	/* a hot upgrade's relup: made when the release is (upfrom.c) */
+	if (in->upfrom) {
+		relc_strbuf_reset(&path);
+		relc_strbuf_addf(&path, "%s/relup", dir.buf);
+		relc_plan_add_file(plan, arena, path.buf, &empty, 0644);
+	}
 	if (plan->erts_src) {
 		relc_plan_add_file(plan, arena, "releases/RELEASES", &empty,
 				   0644);
@@ -483,9 +490,8 @@ relc_relfiles_inputs(struct relc_strbuf *out, const struct relc_plan_in *in)
 		relc_stamp_input(out, path.buf);
 	}
 	if (in->upfrom)
-		/* what it adds, not where the old release was read */
-		relc_strbuf_addf(out, "upfrom %s %s\n", in->upfrom->vsn,
-				 in->upfrom->digest);
+		relc_strbuf_add(out, in->upfrom->identity.buf,
+				in->upfrom->identity.len);
 	/* the listing (its files are the plan's sources, userfiles.c) */
 	if (in->consolidated) {
 		relc_strbuf_addstr(out, "consolidated\n");

@@ -24,7 +24,7 @@
 #include "relc/relfile.h"
 #include "relc/relup.h"
 #include "relc/script.h"
-#include "relc/sha256.h"
+#include "relc/stamp.h"
 #include "relc/strbuf.h"
 #include "relc/term.h"
 #include "relc/xalloc.h"
@@ -283,20 +283,40 @@ source_vsn(const char **vsn, const struct source *s, const char *asked,
 			      s->where);
 }
 
+/* The identity of what stat() says of `path` and `rel` below it. */
+static void
+input(struct relc_strbuf *out, const char *path, const char *rel)
+{
+	struct relc_strbuf p = RELC_STRBUF_INIT;
+
+	relc_strbuf_addstr(&p, path);
+	if (rel)
+		relc_path_append(&p, rel);
+	relc_stamp_input(out, p.buf);
+	relc_strbuf_release(&p);
+}
+
+/*
+ * Which file or directory holds the old release, and what it is for the
+ * stamp's key, from stat() alone: a tarball; a relc release directory
+ * (its stamp, rewritten by every build); another release directory (its
+ * start_erl.data, releases/, each application's ebin/).
+ */
 static int
-open_source(struct source *s, const char **vsn, const struct relc_upfrom_in *in,
-	    struct relc_arena *arena, struct relc_error *err)
+locate(struct relc_upfrom *u, const struct relc_upfrom_in *in,
+       struct relc_arena *arena, struct relc_error *err)
 {
 	struct relc_strbuf path = RELC_STRBUF_INIT, rel = RELC_STRBUF_INIT;
-	const char *asked = NULL;
+	char **names = NULL;
+	size_t n = 0, i;
 	int r = -1;
 
 	if (relc_upfrom_is_path(in->upfrom)) {
 		relc_path_resolve(&path, in->base, in->upfrom);
 	} else {
-		asked = in->upfrom;
+		u->asked = in->upfrom;
 		relc_strbuf_addf(&rel, "%s/releases", in->out_dir);
-		if (relc_path_push(&rel, asked, "version", err))
+		if (relc_path_push(&rel, u->asked, "version", err))
 			goto out;
 		if (relc_fs_is_dir(rel.buf)) {
 			relc_strbuf_addstr(&path, in->out_dir);
@@ -307,22 +327,36 @@ open_source(struct source *s, const char **vsn, const struct relc_upfrom_in *in,
 				       "no release %s %s to upgrade from: %s "
 				       "does not hold it%s%s; give upfrom the "
 				       "path of its directory or tarball",
-				       in->to->name, asked, in->out_dir,
+				       in->to->name, u->asked, in->out_dir,
 				       in->archive ? " and there is no " : "",
 				       in->archive ? in->archive : "");
 			goto out;
 		}
 	}
-	s->where = relc_arena_strdup(arena, path.buf);
-	s->name = in->to->name;
-	s->to = in->to;
+	u->source = relc_arena_strdup(arena, path.buf);
+	relc_strbuf_addf(&u->identity, "upfrom %s\n", in->upfrom);
 	if (relc_fs_is_dir(path.buf)) {
-		s->is_tar = 0;
+		relc_strbuf_reset(&rel);
+		relc_strbuf_addf(&rel, "%s/.relc/stamp", path.buf);
+		if (relc_fs_is_file(rel.buf)) {
+			relc_stamp_input(&u->identity, rel.buf);
+		} else {
+			input(&u->identity, path.buf,
+			      "releases/start_erl.data");
+			input(&u->identity, path.buf, "releases");
+			relc_strbuf_reset(&rel);
+			relc_strbuf_addf(&rel, "%s/lib", path.buf);
+			if (relc_fs_list_dir(&names, &n, rel.buf, 1, err) < 0)
+				goto out;
+			for (i = 0; i < n; i++) {
+				relc_path_append(&rel, names[i]);
+				input(&u->identity, rel.buf, "ebin");
+				relc_path_dirname(&rel, rel.buf);
+			}
+		}
 	} else if (relc_fs_is_file(path.buf)) {
-		s->is_tar = 1;
-		if (relc_archive_read(path.buf, MAX_FILE, want, got, s, err))
-			goto out;
-		qsort(s->files, s->n, sizeof(*s->files), cmp_files);
+		u->is_tar = 1;
+		relc_stamp_input(&u->identity, path.buf);
 	} else {
 		relc_error_set(err, RELC_EAPP,
 			       "%s: no such release directory or tarball to "
@@ -330,11 +364,37 @@ open_source(struct source *s, const char **vsn, const struct relc_upfrom_in *in,
 			       path.buf);
 		goto out;
 	}
-	r = source_vsn(vsn, s, asked, arena, err);
+	/* the project's appups */
+	for (i = 0; in->project && i < in->to->napps; i++) {
+		relc_strbuf_reset(&rel);
+		relc_strbuf_addf(&rel, "rel/appups/%s.appup",
+				 in->to->apps[i].app->name);
+		relc_path_resolve(&path, in->project, rel.buf);
+		relc_stamp_input(&u->identity, path.buf);
+	}
+	r = 0;
 out:
+	relc_fs_free_names(names, n);
 	relc_strbuf_release(&path);
 	relc_strbuf_release(&rel);
 	return r;
+}
+
+/* Read what matters of the old release (a tarball: once, now). */
+static int
+open_source(struct source *s, const struct relc_upfrom *u,
+	    const struct relc_upfrom_in *in, struct relc_error *err)
+{
+	s->where = u->source;
+	s->name = in->to->name;
+	s->to = in->to;
+	s->is_tar = u->is_tar;
+	if (s->is_tar) {
+		if (relc_archive_read(s->where, MAX_FILE, want, got, s, err))
+			return -1;
+		qsort(s->files, s->n, sizeof(*s->files), cmp_files);
+	}
+	return 0;
 }
 
 /* ---- its .rel and applications ------------------------------------------- */
@@ -845,24 +905,34 @@ out:
 /* ---- the whole ----------------------------------------------------------- */
 
 int
-relc_upfrom_load(struct relc_upfrom *u, const struct relc_upfrom_in *in,
+relc_upfrom_locate(struct relc_upfrom *u, const struct relc_upfrom_in *in,
+		   struct relc_arena *arena, struct relc_error *err)
+{
+	memset(u, 0, sizeof(*u));
+	relc_strbuf_init(&u->relup, 0);
+	relc_strbuf_init(&u->identity, 0);
+	if (locate(u, in, arena, err)) {
+		relc_upfrom_release(u);
+		return -1;
+	}
+	return 0;
+}
+
+int
+relc_upfrom_make(struct relc_upfrom *u, const struct relc_upfrom_in *in,
 		 struct relc_arena *arena, struct relc_error *err)
 {
 	struct source s;
 	struct relc_relup_in ri;
 	struct relc_relup_appup *ru;
-	struct relc_sha256 h;
 	const struct relc_term *relup;
 	size_t i, k;
 	int r = -1;
 
-	memset(u, 0, sizeof(*u));
 	memset(&s, 0, sizeof(s));
-	relc_strbuf_init(&u->relup, 0);
-	if (open_source(&s, &u->vsn, in, arena, err))
-		goto out;
-	u->source = s.where;
-	if (load_from(u, &s, in, arena, err))
+	if (open_source(&s, u, in, err) ||
+	    source_vsn(&u->vsn, &s, u->asked, arena, err) ||
+	    load_from(u, &s, in, arena, err))
 		goto out;
 
 	u->appups =
@@ -893,22 +963,10 @@ relc_upfrom_load(struct relc_upfrom *u, const struct relc_upfrom_in *in,
 	    add_protocols(&relup, u, &s, in, arena, err))
 		goto out;
 	relc_script_format(&u->relup, relup);
-
-	relc_sha256_init(&h);
-	relc_sha256_update(&h, u->relup.buf, u->relup.len);
-	for (i = 0; i < u->nappups; i++) {
-		relc_sha256_update(&h, u->appups[i].path,
-				   strlen(u->appups[i].path) + 1);
-		relc_sha256_update(&h, &u->appups[i].generated, 1);
-		relc_sha256_update(&h, u->appups[i].text.buf,
-				   u->appups[i].text.len);
-	}
-	relc_sha256_final_hex(&h, u->digest);
+	u->made = 1;
 	r = 0;
 out:
 	source_release(&s);
-	if (r)
-		relc_upfrom_release(u);
 	return r;
 }
 
@@ -921,4 +979,5 @@ relc_upfrom_release(struct relc_upfrom *u)
 		relc_strbuf_release(&u->appups[i].text);
 	u->nappups = 0;
 	relc_strbuf_release(&u->relup);
+	relc_strbuf_release(&u->identity);
 }
