@@ -290,12 +290,30 @@ def test(ws):
           "the unpack of 3 replaced bin/depot")
     check_releases(node, "3 unpacked\n2 permanent (running)\n1 old\n",
                    "3 unpacked")
+    # a pre_upgrade hook that fails stops the upgrade before the install
+    refuse = os.path.join(root, "releases", "3", "hooks", "pre_upgrade",
+                          "0-refuse")
+    with open(refuse, "w") as f:
+        f.write("#!/bin/sh\necho \"no upgrade to $RELEASE_UPGRADE_TO\" >&2"
+                "\nexit 3\n")
+    os.chmod(refuse, 0o755)
+    p = node("upgrade", "3", ok=False)
+    check(p.returncode == 1 and p.stderr == "no upgrade to 3\ndepot: "
+          "pre_upgrade hook 0-refuse failed (exit 3)\n",
+          "upgrade 3 with a failing pre_upgrade hook: %d\n%s",
+          p.returncode, p.stderr)
+    os.remove(refuse)
+    log_before = read(log)
     p = node("install", "3", ok=False)
     check_one_line_failure(p, "install 3 (relup from 1)",
                            "cannot install release 3", "from 2")
     p = node("upgrade", "3", ok=False)
     check_one_line_failure(p, "upgrade 3 (relup from 1)",
                            "cannot install release 3", "from 2")
+    check(read(log) == log_before + "pre_upgrade 2 -> 3 (hooks of 3; "
+          "start_erl.data: %s 2)\n" % erts,
+          "the failed upgrade to 3 ran the hooks %r",
+          read(log)[len(log_before):])
     check(node.pid() == pid, "the failed install changed the OS process")
     check_state(node, dict(v2_state, state="{state,#{plums => 2},1}\n",
                            report='"2 x plums\\n"\n'),
