@@ -7,11 +7,13 @@ OS process, the state converted, the new code answering, the new
 supervisor child and the new application running, the old module gone,
 `releases` listing 2 permanent and 1 old, the upgrade hooks run (the
 permanent release still 1 when pre_upgrade ran); `downgrade 1`: version 1's
-code and state back; stop and start: 1 runs; `upgrade 2` (already
-unpacked) and a restart: 2 runs.  Then what fails: installing a release
-that is not unpacked, and a release 3 built --upfrom 1 while the node runs
-2 (its unpack keeps RELEASES, start_erl.data and bin/depot; its install
-fails in one line and the node keeps running 2); remove."""
+code and state back; stop and start: 1 runs.  A release 4 whose
+code_change/3 raises: one line, and the node restarted on 1 (same OS
+process).  `upgrade 2` (already unpacked) and a restart: 2 runs.  Then
+what fails and leaves the node running 2: installing a release that is
+not unpacked, a failing pre_upgrade hook, a release 3 built --upfrom 1
+(its unpack keeps RELEASES, start_erl.data and bin/depot; its install
+fails in one line); remove."""
 import hashlib
 import os
 import shutil
@@ -243,6 +245,42 @@ def test(ws):
     check(node("version").stdout == "depot 1\n", "version after restart")
     check_state(node, dict(v1_state, state="[]\n", report='[]\n'),
                 "restarted after the downgrade")
+
+    # --- a relup that fails past its point of no return: release 4, a
+    # depot 2.0.1 whose code_change/3 raises; release_handler restarts the
+    # node's applications on release 1 (same OS process, state lost)
+    node.rpc("depot_server", "add", "kiwis", "4")
+    crash = ws.path("depot-crash")
+    shutil.copytree(project, crash, symlinks=True)
+    for path, old, new in (
+            (("apps", "depot", "src", "depot_server.erl"),
+             "    {ok, #state{items = maps:from_list(Stock)}};",
+             "    error({cannot_convert, Stock});"),
+            (("apps", "depot", "src", "depot.app.src"),
+             '{vsn, "2.0.0"}', '{vsn, "2.0.1"}'),
+            (("apps", "depot", "ebin", "depot.appup"),
+             '{"2.0.0",', '{"2.0.1",')):
+        path = os.path.join(crash, *path)
+        text = read(path)
+        check(old in text, "%s does not have %r", path, old)
+        with open(path, "w") as f:
+            f.write(text.replace(old, new))
+    compile_project(ws, crash)
+    set_version(crash, "2", "4")
+    v4_tar = build_upgrade(ws, crash, "4", "1")
+    p = node("upgrade", v4_tar, ok=False)
+    check_one_line_failure(p, "upgrade 4 (code_change raises)",
+                           "cannot install release 4",
+                           "{cannot_convert,[{kiwis,4}]}",
+                           "restarted on release 1")
+    check(node.pid() == pid, "the failed upgrade changed the OS process")
+    check_state(node, dict(v1_state, state="[]\n", report='[]\n'),
+                "after the failed upgrade to 4")
+    check_releases(node, "4 unpacked\n2 old\n1 permanent (running)\n",
+                   "after the failed upgrade to 4")
+    check(node("remove", "4").stdout == "depot 4 removed\n", "remove 4")
+    check(not os.path.exists(os.path.join(root, "lib", "depot-2.0.1")),
+          "remove 4 left lib/depot-2.0.1")
 
     # --- upgrade 2 again: already unpacked; then a restart runs 2
     p = node("upgrade", "2")
