@@ -13,7 +13,7 @@ process).  `upgrade 2` (already unpacked) and a restart: 2 runs.  Then
 what fails and leaves the node running 2: installing a release that is
 not unpacked, a failing pre_upgrade hook, a release 3 built --upfrom 1
 (its unpack keeps RELEASES, start_erl.data and bin/depot; its install
-fails in one line); remove."""
+fails in one line).  The single steps: install 1, permanent 1, remove."""
 import hashlib
 import os
 import shutil
@@ -361,14 +361,36 @@ def test(ws):
     check(read(start_erl).split() == [erts, "2"], "start_erl.data: %r",
           read(start_erl))
 
-    # --- remove: 3, then 1 (its lib/depot-1.0.0 goes); 2 is permanent
+    # --- the single steps: install 1 (not permanent), then permanent 1
+    p = node("install", "1")
+    check(p.stdout == "depot 1 installed (was 2); not permanent: "
+          "bin/depot permanent 1 keeps it\n", "install 1 printed %r", p.stdout)
+    check(node.pid() == pid, "install 1 changed the OS process")
+    check_state(node, dict(v1_state, state="[{plums,2}]\n",
+                           report='"plums: 2\\n"\n'), "after install 1")
+    check_releases(node, "3 unpacked\n2 permanent\n1 current (running)\n",
+                   "after install 1")
+    check(read(start_erl).split() == [erts, "2"], "start_erl.data: %r",
+          read(start_erl))
+    check(node("permanent", "1").stdout == "depot 1 is permanent\n",
+          "permanent 1")
+    check_releases(node, "3 unpacked\n2 old\n1 permanent (running)\n",
+                   "after permanent 1")
+    check(read(start_erl).split() == [erts, "1"], "start_erl.data: %r",
+          read(start_erl))
+
+    # --- remove: 3, then 2 (its own applications go); not 1, permanent
     check(node("remove", "3").stdout == "depot 3 removed\n", "remove 3")
-    check(node("remove", "1").stdout == "depot 1 removed\n", "remove 1")
-    check(not os.path.exists(os.path.join(root, "lib", "depot-1.0.0")),
-          "remove 1 left lib/depot-1.0.0")
-    p = node("remove", "2", ok=False)
-    check_one_line_failure(p, "remove 2 (permanent)", "permanent")
-    check_releases(node, "2 permanent (running)\n", "after remove")
+    check(node("remove", "2").stdout == "depot 2 removed\n", "remove 2")
+    for app in ("depot-2.0.0", "depot_metrics-1.0.0"):
+        check(not os.path.exists(os.path.join(root, "lib", app)),
+              "remove 2 left lib/%s", app)
+    check(os.path.isdir(os.path.join(root, "lib", "depot-1.0.0")),
+          "remove 2 removed lib/depot-1.0.0")
+    p = node("remove", "1", ok=False)
+    check_one_line_failure(p, "remove 1 (permanent)", "permanent")
+    check_releases(node, "1 permanent (running)\n", "after remove")
+    check(node.rpc("depot_server", "version") == "1\n", "version at the end")
     node("stop")
     ws.forget(pid)
 
