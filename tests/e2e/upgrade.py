@@ -3,8 +3,9 @@
 built and archived, its tarball unpacked elsewhere and started, its state
 changed through rpc; the project switched to depot 2's sources and built
 with --upfrom 1; `bin/depot upgrade TARBALL` on the running node: the same
-OS process, the state converted, the new code answering, the new
-supervisor child and the new application running, the old module gone,
+OS process, the state converted, the new code answering (depot_names
+too, whose appup relc generated), the new supervisor child and the new
+application running, the old module gone,
 `releases` listing 2 permanent and 1 old, the upgrade hooks run (the
 permanent release still 1 when pre_upgrade ran); `downgrade 1`: version 1's
 code and state back; stop and start: 1 runs.  A release 4 whose
@@ -116,12 +117,15 @@ class Node:
                              "application:which_applications()])"),
             "loaded": self.rpc(
                 "[M || M <- [depot_fmt, depot_text, depot_audit, "
-                "depot_metrics], code:is_loaded(M) =/= false]"),
+                "depot_metrics, depot_names_singular], "
+                "code:is_loaded(M) =/= false]"),
+            # depot_names, changed with no appup of its own: relc's
+            "names": self.rpc("depot_names", "normalize", "'Apples'"),
         }
 
 
-V1_APPS = "[depot,kernel,sasl,stdlib]\n"
-V2_APPS = "[depot,depot_metrics,kernel,sasl,stdlib]\n"
+V1_APPS = "[depot,depot_names,kernel,sasl,stdlib]\n"
+V2_APPS = "[depot,depot_metrics,depot_names,kernel,sasl,stdlib]\n"
 
 
 def check_state(node, want, when):
@@ -179,7 +183,8 @@ def test(ws):
     check(node.rpc("depot_server", "add", "apples", "3") == "3\n", "add")
     check(node.rpc("depot_server", "add", "pears", "5") == "5\n", "add")
     v1_state = {"version": "1\n", "children": "[depot_server]\n",
-                "apps": V1_APPS, "loaded": "[depot_fmt]\n"}
+                "apps": V1_APPS, "loaded": "[depot_fmt]\n",
+                "names": "apples\n"}
     check_state(node, dict(v1_state, state="[{apples,3},{pears,5}]\n",
                            report='"apples: 3\\npears: 5\\n"\n'), "depot 1")
     check_releases(node, "1 permanent (running)\n", "depot 1")
@@ -188,6 +193,11 @@ def test(ws):
     switch_sources(project, "v2")
     compile_project(ws, project)
     v2_tar = build_upgrade(ws, project, "2", "1")
+    with tarfile.open(v2_tar) as tar:
+        names = tar.getnames()
+    for member in ("releases/2/relup", "lib/depot-2.0.0/ebin/depot.appup",
+                   "lib/depot_names-1.1.0/ebin/depot_names.appup"):
+        check(member in names, "the tarball of 2 has no %s", member)
     v2_sum = sha(v2_tar)
     bin_sum = sha(os.path.join(root, "bin", "depot"))
 
@@ -198,7 +208,9 @@ def test(ws):
     check(node.pid() == pid, "the upgrade changed the node's OS process")
     v2_state = {"version": "2\n", "children": "[depot_audit,depot_server]\n",
                 "apps": V2_APPS,
-                "loaded": "[depot_text,depot_audit,depot_metrics]\n"}
+                "loaded": "[depot_text,depot_audit,depot_metrics,"
+                          "depot_names_singular]\n",
+                "names": "apple\n"}
     check_state(node, dict(v2_state,
                            state="{state,#{apples => 3,pears => 5},0}\n",
                            report='"3 x apples\\n5 x pears\\n"\n'),
@@ -382,11 +394,12 @@ def test(ws):
     # --- remove: 3, then 2 (its own applications go); not 1, permanent
     check(node("remove", "3").stdout == "depot 3 removed\n", "remove 3")
     check(node("remove", "2").stdout == "depot 2 removed\n", "remove 2")
-    for app in ("depot-2.0.0", "depot_metrics-1.0.0"):
+    for app in ("depot-2.0.0", "depot_metrics-1.0.0", "depot_names-1.1.0"):
         check(not os.path.exists(os.path.join(root, "lib", app)),
               "remove 2 left lib/%s", app)
-    check(os.path.isdir(os.path.join(root, "lib", "depot-1.0.0")),
-          "remove 2 removed lib/depot-1.0.0")
+    for app in ("depot-1.0.0", "depot_names-1.0.0"):
+        check(os.path.isdir(os.path.join(root, "lib", app)),
+              "remove 2 removed lib/%s", app)
     p = node("remove", "1", ok=False)
     check_one_line_failure(p, "remove 1 (permanent)", "permanent")
     check_releases(node, "1 permanent (running)\n", "after remove")
