@@ -222,6 +222,10 @@ def test(ws):
     check(node.rpc("depot_metrics", "get", "adds") == "1\n",
           "the new application does not count the adds")
     check_releases(node, "2 permanent (running)\n1 old\n", "after upgrade")
+    # bin/depot run by the node (as heart runs HEART_COMMAND), with the
+    # RELEASE_VSN it got when it started: the permanent release
+    got = node.rpc('os:cmd("bin/depot version").')
+    check(got == '"depot 2\\n"\n', "bin/depot run by the node says %r", got)
     check(read(start_erl).split() == [erts, "2"], "start_erl.data: %r",
           read(start_erl))
     check(sha(v2_tar) == v2_sum, "the upgrade changed the tarball it got")
