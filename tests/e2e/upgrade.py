@@ -5,7 +5,8 @@ changed through rpc; the project switched to depot 2's sources and built
 with --upfrom 1; `bin/depot upgrade TARBALL` on the running node: the same
 OS process, the state converted, the new code answering (depot_names
 too, whose appup relc generated), the new supervisor child and the new
-application running, the old module gone,
+application running, the old module gone, sys.config's ${DEPOT_LABEL}
+rendered,
 `releases` listing 2 permanent and 1 old, the upgrade hooks run (the
 permanent release still 1 when pre_upgrade ran); `downgrade 1`: version 1's
 code and state back; stop and start: 1 runs.  A release 4 whose
@@ -121,6 +122,8 @@ class Node:
                 "code:is_loaded(M) =/= false]"),
             # depot_names, changed with no appup of its own: relc's
             "names": self.rpc("depot_names", "normalize", "'Apples'"),
+            # sys.config's ${DEPOT_LABEL}, rendered for the upgrade too
+            "label": self.rpc("application:get_env(depot, label)."),
         }
 
 
@@ -176,7 +179,8 @@ def test(ws):
           read(start_erl))
     log = os.path.join(root, "log", "upgrades.log")
 
-    node = Node(ws, root, ws.node_env(unique("depot")))
+    node = Node(ws, root, ws.node_env(unique("depot"),
+                                      DEPOT_LABEL="main depot"))
     node("start")
     pid = node.pid()
     ws.pids.append(pid)
@@ -184,7 +188,7 @@ def test(ws):
     check(node.rpc("depot_server", "add", "pears", "5") == "5\n", "add")
     v1_state = {"version": "1\n", "children": "[depot_server]\n",
                 "apps": V1_APPS, "loaded": "[depot_fmt]\n",
-                "names": "apples\n"}
+                "names": "apples\n", "label": '{ok,"main depot"}\n'}
     check_state(node, dict(v1_state, state="[{apples,3},{pears,5}]\n",
                            report='"apples: 3\\npears: 5\\n"\n'), "depot 1")
     check_releases(node, "1 permanent (running)\n", "depot 1")
@@ -210,7 +214,7 @@ def test(ws):
                 "apps": V2_APPS,
                 "loaded": "[depot_text,depot_audit,depot_metrics,"
                           "depot_names_singular]\n",
-                "names": "apple\n"}
+                "names": "apple\n", "label": '{ok,"main depot"}\n'}
     check_state(node, dict(v2_state,
                            state="{state,#{apples => 3,pears => 5},0}\n",
                            report='"3 x apples\\n5 x pears\\n"\n'),
