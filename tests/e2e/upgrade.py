@@ -11,7 +11,8 @@ rendered,
 permanent release still 1 when pre_upgrade ran); `downgrade 1`: version 1's
 code and state back; stop and start: 1 runs.  A release 4 whose
 code_change/3 raises: one line, and the node restarted on 1 (same OS
-process).  `upgrade 2` (already unpacked) and a restart: 2 runs.  Then
+process).  A release 5 whose relup restarts the emulator: refused.
+`upgrade 2` (already unpacked) and a restart: 2 runs.  Then
 what fails and leaves the node running 2: installing a release that is
 not unpacked, a failing pre_upgrade hook, a release 3 built --upfrom 1
 (its unpack keeps RELEASES, start_erl.data and bin/depot; its install
@@ -301,6 +302,33 @@ def test(ws):
     check(node("remove", "4").stdout == "depot 4 removed\n", "remove 4")
     check(not os.path.exists(os.path.join(root, "lib", "depot-2.0.1")),
           "remove 4 left lib/depot-2.0.1")
+
+    # --- a relup that restarts the emulator (an appup's restart_emulator):
+    # refused before anything changes (release_handler would have heart
+    # run OTP's bin/start, which a relc release has not)
+    restart = ws.path("depot-restart")
+    shutil.copytree(project, restart, symlinks=True)
+    ebin = os.path.join(restart, "apps", "depot_names", "ebin")
+    os.makedirs(ebin)
+    with open(os.path.join(ebin, "depot_names.appup"), "w") as f:
+        f.write('{"1.1.0", [{"1.0.0", [restart_emulator]}],\n'
+                ' [{"1.0.0", [restart_emulator]}]}.\n')
+    compile_project(ws, restart)
+    set_version(restart, "2", "5")
+    v5_tar = build_upgrade(ws, restart, "5", "1")
+    releases_before = read(os.path.join(root, "releases", "RELEASES"))
+    p = node("upgrade", v5_tar, ok=False)
+    check_one_line_failure(p, "upgrade 5 (restart_emulator)",
+                           "cannot install release 5",
+                           "restarts the emulator", "bin/start")
+    check(node.pid() == pid, "the refused upgrade changed the OS process")
+    check_releases(node, "5 unpacked\n2 old\n1 permanent (running)\n",
+                   "after the refused upgrade to 5")
+    check("__new_emulator__" not in read(os.path.join(root, "releases",
+                                                      "RELEASES")),
+          "the refused upgrade to 5 left RELEASES:\n%s\nbefore:\n%s",
+          read(os.path.join(root, "releases", "RELEASES")), releases_before)
+    check(node("remove", "5").stdout == "depot 5 removed\n", "remove 5")
 
     # --- upgrade 2 again: already unpacked; then a restart runs 2
     p = node("upgrade", "2")
