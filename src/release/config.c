@@ -483,12 +483,12 @@ const char *const relc_hook_names[] = {
 const size_t relc_nhook_names = RELC_ARRAY_SIZE(relc_hook_names);
 
 const char *const relc_builtin_commands[] = {
-    "foreground", "console",	    "start",	      "daemon",
-    "stop",	  "restart",	    "reboot",	      "pid",
-    "ping",	  "remote_console", "remote",	      "attach",
-    "rpc",	  "eval",	    "version",	      "describe",
-    "help",	  "upgrade",	    "downgrade",      "releases",
-    "unpack",	  "install",	    "unpack_release", "install_release",
+    "foreground",      "console", "start",     "daemon",    "stop",
+    "restart",	       "reboot",  "pid",       "ping",	    "remote_console",
+    "remote",	       "attach",  "rpc",       "eval",	    "version",
+    "describe",	       "help",	  "upgrade",   "downgrade", "releases",
+    "unpack",	       "install", "permanent", "remove",    "unpack_release",
+    "install_release",
 };
 const size_t relc_nbuiltin_commands = RELC_ARRAY_SIZE(relc_builtin_commands);
 

@@ -92,13 +92,13 @@ unchanged_dir(const struct source *s, const char *path)
 {
 	const char *p = path + 4, *slash = strchr(p, '/');
 	size_t i, k = slash ? (size_t)(slash - p) : strlen(p);
-	char buf[512];
 
 	for (i = 0; i < s->to->napps; i++) {
 		const struct relc_app *a = s->to->apps[i].app;
-		int n = snprintf(buf, sizeof(buf), "%s-%s", a->name, a->vsn);
+		size_t nl = strlen(a->name), vl = strlen(a->vsn);
 
-		if (n > 0 && (size_t)n == k && !memcmp(buf, p, k))
+		if (nl + 1 + vl == k && !strncmp(p, a->name, nl) &&
+		    p[nl] == '-' && !strncmp(p + nl + 1, a->vsn, vl))
 			return 1;
 	}
 	return 0;

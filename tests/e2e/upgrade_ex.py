@@ -134,8 +134,20 @@ def test(ws):
                          "upgrade_ex.appup")
     check(os.path.isfile(appup), "relc generated no %s", appup)
 
-    relc(ws, project, "archive", "--upfrom", "1")
+    # the output directory now holds 2: the archive's build reads 1 from
+    # its tarball, in place, and must make the same relup and appup
+    with open(appup) as f:
+        appup_text = f.read()
+    res = relc(ws, project, "archive", "--upfrom", "1")
+    check("relup from 1 (read from _build/prod/%s-1.tar.gz)" % NAME
+          in res.stdout, "relc archive --upfrom 1 did not read 1 from its "
+          "tarball:\n%s", res.stdout)
     tar2 = os.path.join(out, "%s-2.tar.gz" % NAME)
+    for path, want in ((relup, text), (appup, appup_text)):
+        with open(path) as f:
+            got = f.read()
+        check(got == want, "%s differs when 1 is read from its tarball:\n"
+              "%s\nnot\n%s", path, got, want)
     with tarfile.open(tar2) as t:
         names = set(t.getnames())
     for member in ("releases/2/relup", "releases/2/consolidated/"
