@@ -529,9 +529,9 @@ load_from(struct relc_upfrom *u, const struct source *s,
 		relc_error_set(
 		    err, RELC_EAPP,
 		    "hot upgrades need sasl (release_handler) in both "
-		    "releases: %s %s has %s",
-		    s->name, has_app(in->to, "sasl") ? u->vsn : in->to->vsn,
-		    "no sasl; add it to the release's applications");
+		    "releases: %s %s has no sasl; add it to the release's "
+		    "applications",
+		    s->name, has_app(in->to, "sasl") ? u->vsn : in->to->vsn);
 		goto out;
 	}
 	r = 0;
