@@ -442,12 +442,12 @@ instr_term(const struct instr *in, const struct instr *all, int down,
 		deps[i] = all[in->deps[i]].bi->module;
 	dl = atom_list(arena, deps, in->ndeps);
 	/*
-	 * On a downgrade the current (new) module's code_change({down, Vsn},
-	 * ...) converts the state back: when the new module would be updated
-	 * with {advanced, []}, so is the old one.
+	 * On a downgrade it is the current (new) module's code_change({down,
+	 * Vsn}, ...) that converts the state back, before the old code is
+	 * loaded: the down instruction is {advanced, []} when the new module
+	 * has a code_change, whatever the old one has.
 	 */
-	if (is_advanced(in->bi) ||
-	    (down && in->other && is_advanced(in->other)))
+	if (is_advanced(down && in->other ? in->other : in->bi))
 		return relc_term_tuplev(
 		    arena, 4, relc_term_atom(arena, "update"), mod,
 		    relc_term_tuplev(arena, 2,

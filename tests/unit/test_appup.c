@@ -164,6 +164,17 @@ test_generate_down_advanced(void **state)
 			 "{update,'Elixir.W',{advanced,[]},[]}]}],"
 			 "[{\"1.0\",[{update,'Elixir.S',supervisor},"
 			 "{update,'Elixir.W',{advanced,[]},[]}]}]}");
+	/*
+	 * A process that loses code_change/3: the new module cannot convert
+	 * back, so the downgrade only loads the old code (an advanced update
+	 * would call the new module's missing code_change and fail).
+	 */
+	assert_generated(to, RELC_ARRAY_SIZE(to), from, RELC_ARRAY_SIZE(from),
+			 "{\"1.1\","
+			 "[{\"1.0\",[{update,'Elixir.S',supervisor},"
+			 "{load_module,'Elixir.W',[]}]}],"
+			 "[{\"1.0\",[{update,'Elixir.S',supervisor},"
+			 "{load_module,'Elixir.W',[]}]}]}");
 	/* nothing changed: empty sections */
 	assert_generated(from, RELC_ARRAY_SIZE(from), from,
 			 RELC_ARRAY_SIZE(from),
