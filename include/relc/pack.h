@@ -24,6 +24,16 @@ int relc_pack(struct relc_archive_manifest *m, const struct relc_plan *plan,
 	      struct relc_error *err);
 
 /*
+ * Write at dest the archive of the release at root that the stamp
+ * describes (the previous release in an output directory, about to be
+ * replaced), without its plan: every file the stamp lists but its own,
+ * and the .rel at the top of releases/ as relc_plan_make's aliases put it.
+ */
+int relc_pack_previous(const struct relc_stamp *stamp, const char *root,
+		       const char *dest, const struct relc_archive_opts *opts,
+		       struct relc_error *err);
+
+/*
  * May an archive be written at dest?  Only when there is nothing there, an
  * empty file, or an archive (gzip, zstd or tar).
  */

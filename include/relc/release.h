@@ -59,6 +59,9 @@ struct relc_build_result {
 	/* A hot upgrade: from which version, read where, and its appups. */
 	char *upfrom_vsn, *upfrom_source;
 	size_t appups_generated, appups_own;
+	/* the old release, read from the output directory it leaves: kept
+	 * as this archive */
+	char *kept_archive;
 	struct relc_archive_manifest manifest; /* archive or manifest asked */
 };
 

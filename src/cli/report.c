@@ -78,6 +78,10 @@ relc_report_build(const struct relc_build_result *res, int quiet, int verbose,
 		       "generated, %zu the applications' own\n",
 		       res->upfrom_vsn, res->upfrom_source,
 		       res->appups_generated, res->appups_own);
+	if (res->kept_archive)
+		printf("relc: kept %s %s as %s (the output directory holds %s "
+		       "now)\n",
+		       res->name, res->upfrom_vsn, res->kept_archive, res->vsn);
 	if (res->archive_path)
 		printf("relc: archived %s %s in %s (%zu entries)\n", res->name,
 		       res->vsn, res->archive_path, res->manifest.n);

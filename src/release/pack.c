@@ -84,3 +84,56 @@ out:
 	relc_arena_release(&arena);
 	return r;
 }
+
+int
+relc_pack_previous(const struct relc_stamp *stamp, const char *root,
+		   const char *dest, const struct relc_archive_opts *opts,
+		   struct relc_error *err)
+{
+	struct relc_archive_manifest m;
+	struct relc_archive_alias aliases[2];
+	struct relc_arena arena;
+	struct relc_strbuf top = RELC_STRBUF_INIT, rel = RELC_STRBUF_INIT,
+			   a0 = RELC_STRBUF_INIT, a1 = RELC_STRBUF_INIT;
+	const char **paths;
+	size_t i, n = 0;
+	int r = -1;
+
+	memset(&m, 0, sizeof(m));
+	relc_arena_init(&arena);
+	paths = relc_arena_array(&arena, stamp->nentries + 1, sizeof(*paths));
+	/* the top-level names of what it lists, each once (walked whole,
+	   what relc wrote kept) */
+	for (i = 0; i < stamp->nentries; i++) {
+		const char *p = stamp->entries[i].path, *slash = strchr(p, '/');
+		size_t k;
+
+		relc_strbuf_reset(&top);
+		relc_strbuf_add(&top, p,
+				slash ? (size_t)(slash - p) : strlen(p));
+		for (k = 0; k < n && strcmp(paths[k], top.buf); k++)
+			;
+		if (k == n && strcmp(top.buf, ".relc"))
+			paths[n++] = relc_arena_strdup(&arena, top.buf);
+	}
+	relc_strbuf_addf(&rel, "releases/%s/%s.rel", stamp->vsn, stamp->name);
+	relc_strbuf_addf(&a0, "releases/%s.rel", stamp->name);
+	relc_strbuf_addf(&a1, "releases/%s-%s.rel", stamp->name, stamp->vsn);
+	aliases[0].path = a0.buf;
+	aliases[1].path = a1.buf;
+	aliases[0].source = aliases[1].source = rel.buf;
+	if (relc_pack_check_dest(dest, err) ||
+	    relc_archive_manifest(&m, root, paths, n, aliases, 2, written,
+				  (void *)stamp, err) ||
+	    relc_archive_write(&m, dest, opts, err))
+		goto out;
+	r = 0;
+out:
+	relc_archive_manifest_release(&m);
+	relc_arena_release(&arena);
+	relc_strbuf_release(&top);
+	relc_strbuf_release(&rel);
+	relc_strbuf_release(&a0);
+	relc_strbuf_release(&a1);
+	return r;
+}

@@ -572,6 +572,33 @@ warn_changed(struct build *b)
 	relc_strbuf_release(&part);
 }
 
+/*
+ * A build --upfrom VSN that read VSN from the output directory replaces
+ * it: the old release is kept first as the archive relc archive would
+ * have written for it (when there is none), where the next --upfrom VSN
+ * finds it.
+ */
+static int
+keep_previous(struct build *b)
+{
+	const struct relc_upfrom *u = &b->upfrom;
+	const struct relc_place *p = &b->place;
+	const char *dest = b->upfrom_in.archive;
+	struct relc_archive_opts opts = b->opts->archive_opts;
+
+	if (!b->has_upfrom || !u->made || u->is_tar || !dest ||
+	    strcmp(u->source, b->out_dir.buf) || !p->has_prev ||
+	    strcmp(p->prev.vsn, u->vsn) || relc_fs_exists(dest))
+		return 0;
+	opts.format = RELC_ARCHIVE_TAR_GZ;
+	if (opts.level > 9)
+		opts.level = 0;
+	if (relc_pack_previous(&p->prev, p->out.buf, dest, &opts, b->err))
+		return -1;
+	b->res->kept_archive = relc_xstrdup(dest);
+	return 0;
+}
+
 static int
 stage_write(struct build *b)
 {
@@ -647,7 +674,7 @@ stage_write(struct build *b)
 				      b->key, RELC_VERSION, pieces,
 				      b->plan.napps + 1, b->opts->jobs,
 				      b->err) ||
-		    relc_place_commit(p, &b->stamp, b->err);
+		    keep_previous(b) || relc_place_commit(p, &b->stamp, b->err);
 	for (i = 0; i <= b->plan.napps; i++)
 		relc_stamp_piece_release(&pieces[i]);
 	free(pieces);
@@ -809,6 +836,7 @@ relc_build_result_release(struct relc_build_result *res)
 	free(res->archive_path);
 	free(res->upfrom_vsn);
 	free(res->upfrom_source);
+	free(res->kept_archive);
 	relc_archive_manifest_release(&res->manifest);
 	memset(res, 0, sizeof(*res));
 }

@@ -251,8 +251,10 @@ static int
 source_vsn(const char **vsn, const struct source *s, const char *asked,
 	   struct relc_arena *arena, struct relc_error *err)
 {
-	struct relc_strbuf data = RELC_STRBUF_INIT;
-	size_t i, found = 0;
+	struct relc_strbuf data = RELC_STRBUF_INIT, rel = RELC_STRBUF_INIT,
+			   found = RELC_STRBUF_INIT;
+	char **names = NULL;
+	size_t n = 0, i, nfound = 0;
 	int r;
 
 	*vsn = asked;
@@ -266,21 +268,65 @@ source_vsn(const char **vsn, const struct source *s, const char *asked,
 	relc_strbuf_release(&data);
 	if (*vsn)
 		return 0;
-	for (i = 0; s->is_tar && i < s->n; i++) {
-		const char *p = s->files[i].path + strlen("releases/");
+	/* no start_erl.data: the only version with a releases/VSN/NAME.rel */
+	if (s->is_tar) {
+		for (i = 0; i < s->n; i++)
+			if (shape(s->files[i].path, "releases", NULL, ".rel"))
+				n++;
+		names = relc_xcalloc(n + 1, sizeof(*names));
+		for (i = 0, n = 0; i < s->n; i++) {
+			const char *p = s->files[i].path, *v;
 
-		if (!shape(s->files[i].path, "releases", NULL, ".rel"))
-			continue;
-		found++;
-		*vsn =
-		    relc_arena_memdupz(arena, p, (size_t)(strchr(p, '/') - p));
+			if (!shape(p, "releases", NULL, ".rel"))
+				continue;
+			v = p + strlen("releases/");
+			relc_strbuf_reset(&rel);
+			relc_strbuf_add(&rel, v, (size_t)(strchr(v, '/') - v));
+			names[n++] = relc_xstrdup(rel.buf);
+		}
+	} else {
+		relc_strbuf_addf(&rel, "%s/releases", s->where);
+		if (relc_fs_list_dir(&names, &n, rel.buf, 1, err) < 0)
+			goto out;
 	}
-	if (found == 1)
-		return 0;
-	return relc_error_set(err, RELC_EAPP,
-			      "%s: cannot tell which release to upgrade from "
-			      "(no releases/start_erl.data)",
-			      s->where);
+	for (i = 0; i < n; i++) {
+		relc_strbuf_reset(&rel);
+		relc_strbuf_addf(&rel, "releases/%s/%s.rel", names[i], s->name);
+		if (!s->is_tar) {
+			r = source_read(s, rel.buf, &data, err);
+			if (r < 0) {
+				*vsn = NULL;
+				goto out;
+			}
+			if (r)
+				continue;
+		}
+		relc_strbuf_addf(&found, "%s%s", nfound ? ", " : "", names[i]);
+		if (!nfound++)
+			*vsn = relc_arena_strdup(arena, names[i]);
+	}
+	if (nfound != 1) {
+		*vsn = NULL;
+		if (nfound)
+			relc_error_set(
+			    err, RELC_EAPP,
+			    "%s: cannot tell which release to upgrade "
+			    "from: no releases/start_erl.data, and "
+			    "%zu versions of %s (%s)",
+			    s->where, nfound, s->name, found.buf);
+		else
+			relc_error_set(err, RELC_EAPP,
+				       "%s: no release %s to upgrade from (no "
+				       "releases/start_erl.data, no "
+				       "releases/VSN/%s.rel)",
+				       s->where, s->name, s->name);
+	}
+out:
+	relc_fs_free_names(names, n);
+	relc_strbuf_release(&data);
+	relc_strbuf_release(&rel);
+	relc_strbuf_release(&found);
+	return *vsn ? 0 : -1;
 }
 
 /* The identity of what stat() says of `path` and `rel` below it. */
@@ -296,6 +342,81 @@ input(struct relc_strbuf *out, const char *path, const char *rel)
 	relc_strbuf_release(&p);
 }
 
+/* The identity of each file in `dir` (missing: none). */
+static int
+dir_files(struct relc_strbuf *out, const char *dir, struct relc_error *err)
+{
+	struct relc_strbuf p = RELC_STRBUF_INIT;
+	char **names = NULL;
+	size_t n = 0, i;
+	int r;
+
+	r = relc_fs_list_dir(&names, &n, dir, 1, err);
+	for (i = 0; r >= 0 && i < n; i++) {
+		relc_strbuf_reset(&p);
+		relc_strbuf_addstr(&p, dir);
+		relc_path_append(&p, names[i]);
+		relc_stamp_input(out, p.buf);
+	}
+	relc_fs_free_names(names, n);
+	relc_strbuf_release(&p);
+	return r < 0 ? -1 : 0;
+}
+
+/*
+ * A release directory's identity: its start_erl.data, and its stamp when
+ * relc made it (rewritten by every build), else each .rel and each file of
+ * each application's ebin/ (what an upgrade reads of it).
+ */
+static int
+dir_identity(struct relc_strbuf *out, const char *root, const char *name,
+	     struct relc_error *err)
+{
+	struct relc_strbuf p = RELC_STRBUF_INIT;
+	char **names = NULL;
+	size_t n = 0, i;
+	int r = -1;
+
+	input(out, root, "releases/start_erl.data");
+	relc_strbuf_addf(&p, "%s/.relc/stamp", root);
+	if (relc_fs_is_file(p.buf)) {
+		relc_stamp_input(out, p.buf);
+		r = 0;
+		goto out;
+	}
+	relc_strbuf_reset(&p);
+	relc_strbuf_addf(&p, "%s/releases", root);
+	if (relc_fs_list_dir(&names, &n, p.buf, 1, err) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		relc_strbuf_reset(&p);
+		relc_strbuf_addf(&p, "%s/releases", root);
+		relc_path_append(&p, names[i]);
+		relc_strbuf_addf(&p, "/%s.rel", name);
+		relc_stamp_input(out, p.buf);
+	}
+	relc_fs_free_names(names, n);
+	names = NULL;
+	n = 0;
+	relc_strbuf_reset(&p);
+	relc_strbuf_addf(&p, "%s/lib", root);
+	if (relc_fs_list_dir(&names, &n, p.buf, 1, err) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		relc_strbuf_reset(&p);
+		relc_strbuf_addf(&p, "%s/lib", root);
+		relc_path_append(&p, names[i]);
+		relc_path_append(&p, "ebin");
+		if (dir_files(out, p.buf, err))
+			goto out;
+	}
+	r = 0;
+out:
+	relc_fs_free_names(names, n);
+	relc_strbuf_release(&p);
+	return r;
+}
+
 /*
  * Which file or directory holds the old release, and what it is for the
  * stamp's key, from stat() alone: a tarball; a relc release directory
@@ -307,8 +428,7 @@ locate(struct relc_upfrom *u, const struct relc_upfrom_in *in,
        struct relc_arena *arena, struct relc_error *err)
 {
 	struct relc_strbuf path = RELC_STRBUF_INIT, rel = RELC_STRBUF_INIT;
-	char **names = NULL;
-	size_t n = 0, i;
+	size_t i;
 	int r = -1;
 
 	if (relc_upfrom_is_path(in->upfrom)) {
@@ -336,24 +456,8 @@ locate(struct relc_upfrom *u, const struct relc_upfrom_in *in,
 	u->source = relc_arena_strdup(arena, path.buf);
 	relc_strbuf_addf(&u->identity, "upfrom %s\n", in->upfrom);
 	if (relc_fs_is_dir(path.buf)) {
-		relc_strbuf_reset(&rel);
-		relc_strbuf_addf(&rel, "%s/.relc/stamp", path.buf);
-		if (relc_fs_is_file(rel.buf)) {
-			relc_stamp_input(&u->identity, rel.buf);
-		} else {
-			input(&u->identity, path.buf,
-			      "releases/start_erl.data");
-			input(&u->identity, path.buf, "releases");
-			relc_strbuf_reset(&rel);
-			relc_strbuf_addf(&rel, "%s/lib", path.buf);
-			if (relc_fs_list_dir(&names, &n, rel.buf, 1, err) < 0)
-				goto out;
-			for (i = 0; i < n; i++) {
-				relc_path_append(&rel, names[i]);
-				input(&u->identity, rel.buf, "ebin");
-				relc_path_dirname(&rel, rel.buf);
-			}
-		}
+		if (dir_identity(&u->identity, path.buf, in->to->name, err))
+			goto out;
 	} else if (relc_fs_is_file(path.buf)) {
 		u->is_tar = 1;
 		relc_stamp_input(&u->identity, path.buf);
@@ -374,7 +478,6 @@ locate(struct relc_upfrom *u, const struct relc_upfrom_in *in,
 	}
 	r = 0;
 out:
-	relc_fs_free_names(names, n);
 	relc_strbuf_release(&path);
 	relc_strbuf_release(&rel);
 	return r;
@@ -437,11 +540,10 @@ old_app(const struct relc_app **out, const struct source *s, const char *name,
 	if (rr < 0)
 		goto out;
 	if (rr) {
-		relc_error_set(
-		    err, RELC_EAPP,
-		    "%s is missing: the release to upgrade from must "
-		    "carry its applications (include_erts)",
-		    where.buf);
+		relc_error_set(err, RELC_EAPP,
+			       "%s has no %s: the release to upgrade from must "
+			       "carry all its applications",
+			       s->where, rel.buf);
 		goto out;
 	}
 	app = relc_arena_alloc(arena, sizeof(*app));

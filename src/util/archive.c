@@ -613,6 +613,13 @@ relc_archive_read(const char *path, size_t max,
 			name += 2;
 		if (!want(ctx, name))
 			continue;
+		if (archive_entry_hardlink(ae)) {
+			relc_error_set(err, RELC_EIO,
+				       "%s: '%s' is a hard link to '%s' in the "
+				       "archive, which relc does not read",
+				       path, name, archive_entry_hardlink(ae));
+			goto out;
+		}
 		if (size < 0 || (uint64_t)size > max) {
 			relc_error_set(err, RELC_EIO,
 				       "%s: '%s' is larger than %zu bytes",
