@@ -356,6 +356,17 @@ def test(ws):
     check_one_line_failure(p, "downgrade 7", "no release 7")
     p = node("upgrade", "2", ok=False)
     check_one_line_failure(p, "upgrade 2 on 2", "already runs release 2")
+    # the bin/depot of another release directory (the build's): permanent
+    # and remove are refused as upgrade, unpack and install are
+    other = Node(ws, os.path.join(project, "_build", "prod", "rel", "depot"),
+                 node.env)
+    for args in (("permanent", "1"), ("remove", "1")):
+        p = other(*args, ok=False)
+        check_one_line_failure(p, "%s from another release's bin/depot" %
+                               " ".join(args), "runs the release in %s," %
+                               root, "use %s/bin/depot" % root)
+    check_releases(node, "2 permanent (running)\n1 old\n",
+                   "after permanent and remove from another directory")
 
     # release 3 from 1: unpacked next to the running release, which keeps
     # its RELEASES, start_erl.data and bin/depot; then not installable
