@@ -403,7 +403,10 @@ def test(ws):
     log_before = read(log)
     p = node("install", "3", ok=False)
     check_one_line_failure(p, "install 3 (relup from 1)",
-                           "cannot install release 3", "from 2")
+                           "cannot install release 3: release 3's relup has "
+                           "no upgrade from 2, and 2's relup no downgrade to "
+                           "3: build the newer of the two with --upfrom the "
+                           "older (release_handler: ")
     p = node("upgrade", "3", ok=False)
     check_one_line_failure(p, "upgrade 3 (relup from 1)",
                            "cannot install release 3", "from 2")
