@@ -16,7 +16,12 @@ process).  A release 5 whose relup restarts the emulator: refused.
 what fails and leaves the node running 2: installing a release that is
 not unpacked, a failing pre_upgrade hook, a release 3 built --upfrom 1
 (its unpack keeps RELEASES, start_erl.data and bin/depot; its install
-fails in one line).  The single steps: install 1, permanent 1, remove."""
+fails in one line, the advice both ways); the bin/depot of another
+release directory refused by permanent and remove.  3 built --upfrom 2,
+upgraded to from its tarball: the 3 unpacked and never installed is
+removed and unpacked again, in one line; install 1 on 3 fails with the
+advice both ways; downgrade 2.  The single steps: install 1, permanent 1,
+remove."""
 import hashlib
 import os
 import shutil
@@ -356,6 +361,17 @@ def test(ws):
     check_one_line_failure(p, "downgrade 7", "no release 7")
     p = node("upgrade", "2", ok=False)
     check_one_line_failure(p, "upgrade 2 on 2", "already runs release 2")
+    # the bin/depot of another release directory (the build's): permanent
+    # and remove are refused as upgrade, unpack and install are
+    other = Node(ws, os.path.join(project, "_build", "prod", "rel", "depot"),
+                 node.env)
+    for args in (("permanent", "1"), ("remove", "1")):
+        p = other(*args, ok=False)
+        check_one_line_failure(p, "%s from another release's bin/depot" %
+                               " ".join(args), "runs the release in %s," %
+                               root, "use %s/bin/depot" % root)
+    check_releases(node, "2 permanent (running)\n1 old\n",
+                   "after permanent and remove from another directory")
 
     # release 3 from 1: unpacked next to the running release, which keeps
     # its RELEASES, start_erl.data and bin/depot; then not installable
@@ -392,7 +408,10 @@ def test(ws):
     log_before = read(log)
     p = node("install", "3", ok=False)
     check_one_line_failure(p, "install 3 (relup from 1)",
-                           "cannot install release 3", "from 2")
+                           "cannot install release 3: release 3's relup has "
+                           "no upgrade from 2, and 2's relup no downgrade to "
+                           "3: build the newer of the two with --upfrom the "
+                           "older (release_handler: ")
     p = node("upgrade", "3", ok=False)
     check_one_line_failure(p, "upgrade 3 (relup from 1)",
                            "cannot install release 3", "from 2")
@@ -409,6 +428,31 @@ def test(ws):
     check(read(start_erl).split() == [erts, "2"], "start_erl.data: %r",
           read(start_erl))
 
+    # --- 3 again, from a tarball that installs (built --upfrom 2): the 3
+    # unpacked and never installed is removed, the tarball unpacked again
+    v3_tar = build_upgrade(ws, project, "3", "2")
+    p = node("upgrade", v3_tar)
+    check(p.stdout == "depot upgraded from 2 to 3 (permanent)\n" and
+          p.stderr == "depot: release 3 was unpacked on node %s but never "
+          "installed: removed, to unpack %s again\n"
+          % (node.env["RELEASE_NODE"], v3_tar),
+          "upgrade to the 3 built --upfrom 2:\n%s%s", p.stdout, p.stderr)
+    check(node.pid() == pid, "the upgrade to 3 changed the OS process")
+    check_releases(node, "3 permanent (running)\n2 old\n1 old\n",
+                   "upgraded to 3")
+    # release_handler cannot tell a downgrade: the advice is both ways
+    p = node("install", "1", ok=False)
+    check_one_line_failure(p, "install 1 on 3", "cannot install release 1: "
+                           "release 1's relup has no upgrade from 3, and 3's "
+                           "relup no downgrade to 1: build the newer of the "
+                           "two with --upfrom the older (release_handler: ")
+    p = node("downgrade", "2")
+    check(p.stdout == "depot downgraded from 3 to 2 (permanent)\n",
+          "downgrade 2 printed %r", p.stdout)
+    check(node.pid() == pid, "the downgrade to 2 changed the OS process")
+    check_releases(node, "3 old\n2 permanent (running)\n1 old\n",
+                   "downgraded to 2")
+
     # --- the single steps: install 1 (not permanent), then permanent 1
     p = node("install", "1")
     check(p.stdout == "depot 1 installed (was 2); not permanent: "
@@ -416,13 +460,13 @@ def test(ws):
     check(node.pid() == pid, "install 1 changed the OS process")
     check_state(node, dict(v1_state, state="[{plums,2}]\n",
                            report='"plums: 2\\n"\n'), "after install 1")
-    check_releases(node, "3 unpacked\n2 permanent\n1 current (running)\n",
+    check_releases(node, "3 old\n2 permanent\n1 current (running)\n",
                    "after install 1")
     check(read(start_erl).split() == [erts, "2"], "start_erl.data: %r",
           read(start_erl))
     check(node("permanent", "1").stdout == "depot 1 is permanent\n",
           "permanent 1")
-    check_releases(node, "3 unpacked\n2 old\n1 permanent (running)\n",
+    check_releases(node, "3 old\n2 old\n1 permanent (running)\n",
                    "after permanent 1")
     check(read(start_erl).split() == [erts, "1"], "start_erl.data: %r",
           read(start_erl))
