@@ -15,11 +15,11 @@
 
 #include "relc/appfile.h"
 #include "relc/appup.h"
-#include "relc/archive.h"
 #include "relc/arena.h"
 #include "relc/beam.h"
 #include "relc/error.h"
 #include "relc/fsutil.h"
+#include "relc/oldrel.h"
 #include "relc/path.h"
 #include "relc/relfile.h"
 #include "relc/relup.h"
@@ -31,390 +31,13 @@
 
 #define MAX_FILE (256u << 20) /* a BEAM file, a .rel, an .app */
 
-/* ---- the old release, as files ------------------------------------------- */
-
-struct file {
-	char *path;
-	struct relc_strbuf data;
-};
-
-struct source {
-	const char *where; /* a directory or a tarball, for messages */
-	int is_tar;
-	const char *name; /* of the release */
-	const struct relc_relspec *to;
-	struct file *files; /* a tarball's, sorted by path */
-	size_t n, alloc;
-};
-
-static int
-has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && !strcmp(s + n - k, suffix);
-}
-
 int
 relc_upfrom_is_path(const char *upfrom)
 {
-	return strchr(upfrom, '/') || has_suffix(upfrom, ".tar.gz") ||
-	       has_suffix(upfrom, ".tgz") || has_suffix(upfrom, ".tar");
-}
-
-/* Does `path` have the shape TOP/X/[MID/]Y ending in suffix (X and Y one
- * component each)? */
-static int
-shape(const char *path, const char *top, const char *mid, const char *suffix)
-{
-	size_t k = strlen(top);
-	const char *p, *q;
-
-	if (strncmp(path, top, k) || path[k] != '/')
-		return 0;
-	p = path + k + 1;
-	q = strchr(p, '/');
-	if (!q || q == p)
-		return 0;
-	if (mid) {
-		k = strlen(mid);
-		if (strncmp(q + 1, mid, k) || q[1 + k] != '/')
-			return 0;
-		q += 1 + k;
-	}
-	p = q + 1;
-	return *p && !strchr(p, '/') && has_suffix(p, suffix);
-}
-
-/* lib/NAME-VSN/... of an application the new release has as it is? */
-static int
-unchanged_dir(const struct source *s, const char *path)
-{
-	const char *p = path + 4, *slash = strchr(p, '/');
-	size_t i, k = slash ? (size_t)(slash - p) : strlen(p);
-
-	for (i = 0; i < s->to->napps; i++) {
-		const struct relc_app *a = s->to->apps[i].app;
-		size_t nl = strlen(a->name), vl = strlen(a->vsn);
-
-		if (nl + 1 + vl == k && !strncmp(p, a->name, nl) &&
-		    p[nl] == '-' && !strncmp(p + nl + 1, a->vsn, vl))
-			return 1;
-	}
-	return 0;
-}
-
-static int
-want(void *ctx, const char *path)
-{
-	const struct source *s = ctx;
-
-	if (!strcmp(path, "releases/start_erl.data"))
-		return 1;
-	if (shape(path, "releases", NULL, ".rel"))
-		return 1;
-	if (shape(path, "releases", "consolidated", ".beam"))
-		return 1;
-	if (shape(path, "lib", "ebin", ".app") ||
-	    shape(path, "lib", "ebin", ".beam"))
-		return !unchanged_dir(s, path);
-	return 0;
-}
-
-static int
-got(void *ctx, const char *path, const void *data, size_t len,
-    struct relc_error *err)
-{
-	struct source *s = ctx;
-	struct file *f;
-
-	(void)err;
-	RELC_ALLOC_GROW(s->files, s->n + 1, s->alloc);
-	f = &s->files[s->n++];
-	f->path = relc_xstrdup(path);
-	relc_strbuf_init(&f->data, 0);
-	relc_strbuf_add(&f->data, data, len);
-	return 0;
-}
-
-static int
-cmp_files(const void *a, const void *b)
-{
-	return strcmp(((const struct file *)a)->path,
-		      ((const struct file *)b)->path);
-}
-
-static void
-source_release(struct source *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		free(s->files[i].path);
-		relc_strbuf_release(&s->files[i].data);
-	}
-	free(s->files);
-}
-
-static const struct file *
-tar_file(const struct source *s, const char *path)
-{
-	struct file key;
-
-	key.path = (char *)path;
-	return bsearch(&key, s->files, s->n, sizeof(*s->files), cmp_files);
-}
-
-/* Read `rel` of the old release into out; 1 when it does not exist. */
-static int
-source_read(const struct source *s, const char *rel, struct relc_strbuf *out,
-	    struct relc_error *err)
-{
-	struct relc_strbuf path = RELC_STRBUF_INIT;
-	int r;
-
-	if (s->is_tar) {
-		const struct file *f = tar_file(s, rel);
-
-		if (!f)
-			return 1;
-		relc_strbuf_reset(out);
-		relc_strbuf_add(out, f->data.buf, f->data.len);
-		return 0;
-	}
-	relc_strbuf_addstr(&path, s->where);
-	relc_path_append(&path, rel);
-	r = relc_fs_read_file(out, path.buf, MAX_FILE, 1, err);
-	relc_strbuf_release(&path);
-	return r;
-}
-
-/* The names in `dir` of the old release ending in `suffix`, sorted. */
-static int
-source_list(const struct source *s, const char *dir, const char *suffix,
-	    char ***names, size_t *n, struct relc_error *err)
-{
-	struct relc_strbuf path = RELC_STRBUF_INIT;
-	size_t i, k = strlen(dir), m = 0;
-	int r;
-
-	if (s->is_tar) {
-		*names = relc_xcalloc(s->n + 1, sizeof(**names));
-		for (i = 0; i < s->n; i++) {
-			const char *p = s->files[i].path;
-
-			if (!strncmp(p, dir, k) && p[k] == '/' &&
-			    !strchr(p + k + 1, '/') && has_suffix(p, suffix))
-				(*names)[m++] = relc_xstrdup(p + k + 1);
-		}
-		*n = m;
-		return 0;
-	}
-	relc_strbuf_addstr(&path, s->where);
-	relc_path_append(&path, dir);
-	r = relc_fs_list_dir(names, n, path.buf, 1, err);
-	relc_strbuf_release(&path);
-	if (r < 0)
-		return -1;
-	for (i = 0; i < *n; i++) {
-		if (has_suffix((*names)[i], suffix) && (*names)[i][0] != '.')
-			(*names)[m++] = (*names)[i];
-		else
-			free((*names)[i]);
-	}
-	*n = m;
-	return 0;
-}
-
-/* ---- finding it ---------------------------------------------------------- */
-
-/* The version in a start_erl.data ("ERTS_VSN REL_VSN"), or NULL. */
-static const char *
-start_erl_vsn(const struct relc_strbuf *data, struct relc_arena *arena)
-{
-	const char *p = data->buf, *end = data->buf + data->len, *q;
-
-	while (p < end && *p != ' ')
-		p++;
-	while (p < end && *p == ' ')
-		p++;
-	for (q = p; q<end && * q> ' '; q++)
-		;
-	return q > p ? relc_arena_memdupz(arena, p, (size_t)(q - p)) : NULL;
-}
-
-/*
- * Which version the source holds: the one asked for, or the one its
- * start_erl.data names, or (a tarball) the only one it has.
- */
-static int
-source_vsn(const char **vsn, const struct source *s, const char *asked,
-	   struct relc_arena *arena, struct relc_error *err)
-{
-	struct relc_strbuf data = RELC_STRBUF_INIT, rel = RELC_STRBUF_INIT,
-			   found = RELC_STRBUF_INIT;
-	char **names = NULL;
-	size_t n = 0, i, nfound = 0;
-	int r;
-
-	*vsn = asked;
-	if (asked)
-		return 0;
-	r = source_read(s, "releases/start_erl.data", &data, err);
-	if (r < 0)
-		return -1;
-	if (r == 0)
-		*vsn = start_erl_vsn(&data, arena);
-	relc_strbuf_release(&data);
-	if (*vsn)
-		return 0;
-	/* no start_erl.data: the only version with a releases/VSN/NAME.rel */
-	if (s->is_tar) {
-		for (i = 0; i < s->n; i++)
-			if (shape(s->files[i].path, "releases", NULL, ".rel"))
-				n++;
-		names = relc_xcalloc(n + 1, sizeof(*names));
-		for (i = 0, n = 0; i < s->n; i++) {
-			const char *p = s->files[i].path, *v;
-
-			if (!shape(p, "releases", NULL, ".rel"))
-				continue;
-			v = p + strlen("releases/");
-			relc_strbuf_reset(&rel);
-			relc_strbuf_add(&rel, v, (size_t)(strchr(v, '/') - v));
-			names[n++] = relc_xstrdup(rel.buf);
-		}
-	} else {
-		relc_strbuf_addf(&rel, "%s/releases", s->where);
-		if (relc_fs_list_dir(&names, &n, rel.buf, 1, err) < 0)
-			goto out;
-	}
-	for (i = 0; i < n; i++) {
-		relc_strbuf_reset(&rel);
-		relc_strbuf_addf(&rel, "releases/%s/%s.rel", names[i], s->name);
-		if (!s->is_tar) {
-			r = source_read(s, rel.buf, &data, err);
-			if (r < 0) {
-				*vsn = NULL;
-				goto out;
-			}
-			if (r)
-				continue;
-		}
-		relc_strbuf_addf(&found, "%s%s", nfound ? ", " : "", names[i]);
-		if (!nfound++)
-			*vsn = relc_arena_strdup(arena, names[i]);
-	}
-	if (nfound != 1) {
-		*vsn = NULL;
-		if (nfound)
-			relc_error_set(
-			    err, RELC_EAPP,
-			    "%s: cannot tell which release to upgrade "
-			    "from: no releases/start_erl.data, and "
-			    "%zu versions of %s (%s)",
-			    s->where, nfound, s->name, found.buf);
-		else
-			relc_error_set(err, RELC_EAPP,
-				       "%s: no release %s to upgrade from (no "
-				       "releases/start_erl.data, no "
-				       "releases/VSN/%s.rel)",
-				       s->where, s->name, s->name);
-	}
-out:
-	relc_fs_free_names(names, n);
-	relc_strbuf_release(&data);
-	relc_strbuf_release(&rel);
-	relc_strbuf_release(&found);
-	return *vsn ? 0 : -1;
-}
-
-/* The identity of what stat() says of `path` and `rel` below it. */
-static void
-input(struct relc_strbuf *out, const char *path, const char *rel)
-{
-	struct relc_strbuf p = RELC_STRBUF_INIT;
-
-	relc_strbuf_addstr(&p, path);
-	if (rel)
-		relc_path_append(&p, rel);
-	relc_stamp_input(out, p.buf);
-	relc_strbuf_release(&p);
-}
-
-/* The identity of each file in `dir` (missing: none). */
-static int
-dir_files(struct relc_strbuf *out, const char *dir, struct relc_error *err)
-{
-	struct relc_strbuf p = RELC_STRBUF_INIT;
-	char **names = NULL;
-	size_t n = 0, i;
-	int r;
-
-	r = relc_fs_list_dir(&names, &n, dir, 1, err);
-	for (i = 0; r >= 0 && i < n; i++) {
-		relc_strbuf_reset(&p);
-		relc_strbuf_addstr(&p, dir);
-		relc_path_append(&p, names[i]);
-		relc_stamp_input(out, p.buf);
-	}
-	relc_fs_free_names(names, n);
-	relc_strbuf_release(&p);
-	return r < 0 ? -1 : 0;
-}
-
-/*
- * A release directory's identity: its start_erl.data, and its stamp when
- * relc made it (rewritten by every build), else each .rel and each file of
- * each application's ebin/ (what an upgrade reads of it).
- */
-static int
-dir_identity(struct relc_strbuf *out, const char *root, const char *name,
-	     struct relc_error *err)
-{
-	struct relc_strbuf p = RELC_STRBUF_INIT;
-	char **names = NULL;
-	size_t n = 0, i;
-	int r = -1;
-
-	input(out, root, "releases/start_erl.data");
-	relc_strbuf_addf(&p, "%s/.relc/stamp", root);
-	if (relc_fs_is_file(p.buf)) {
-		relc_stamp_input(out, p.buf);
-		r = 0;
-		goto out;
-	}
-	relc_strbuf_reset(&p);
-	relc_strbuf_addf(&p, "%s/releases", root);
-	if (relc_fs_list_dir(&names, &n, p.buf, 1, err) < 0)
-		goto out;
-	for (i = 0; i < n; i++) {
-		relc_strbuf_reset(&p);
-		relc_strbuf_addf(&p, "%s/releases", root);
-		relc_path_append(&p, names[i]);
-		relc_strbuf_addf(&p, "/%s.rel", name);
-		relc_stamp_input(out, p.buf);
-	}
-	relc_fs_free_names(names, n);
-	names = NULL;
-	n = 0;
-	relc_strbuf_reset(&p);
-	relc_strbuf_addf(&p, "%s/lib", root);
-	if (relc_fs_list_dir(&names, &n, p.buf, 1, err) < 0)
-		goto out;
-	for (i = 0; i < n; i++) {
-		relc_strbuf_reset(&p);
-		relc_strbuf_addf(&p, "%s/lib", root);
-		relc_path_append(&p, names[i]);
-		relc_path_append(&p, "ebin");
-		if (dir_files(out, p.buf, err))
-			goto out;
-	}
-	r = 0;
-out:
-	relc_fs_free_names(names, n);
-	relc_strbuf_release(&p);
-	return r;
+	return strchr(upfrom, '/') ||
+	       relc_oldrel_has_suffix(upfrom, ".tar.gz") ||
+	       relc_oldrel_has_suffix(upfrom, ".tgz") ||
+	       relc_oldrel_has_suffix(upfrom, ".tar");
 }
 
 /*
@@ -456,11 +79,13 @@ locate(struct relc_upfrom *u, const struct relc_upfrom_in *in,
 	u->source = relc_arena_strdup(arena, path.buf);
 	relc_strbuf_addf(&u->identity, "upfrom %s\n", in->upfrom);
 	if (relc_fs_is_dir(path.buf)) {
-		if (dir_identity(&u->identity, path.buf, in->to->name, err))
+		if (relc_oldrel_identity(&u->identity, path.buf, 0,
+					 in->to->name, err))
 			goto out;
 	} else if (relc_fs_is_file(path.buf)) {
 		u->is_tar = 1;
-		relc_stamp_input(&u->identity, path.buf);
+		relc_oldrel_identity(&u->identity, path.buf, 1, in->to->name,
+				     err);
 	} else {
 		relc_error_set(err, RELC_EAPP,
 			       "%s: no such release directory or tarball to "
@@ -481,23 +106,6 @@ out:
 	relc_strbuf_release(&path);
 	relc_strbuf_release(&rel);
 	return r;
-}
-
-/* Read what matters of the old release (a tarball: once, now). */
-static int
-open_source(struct source *s, const struct relc_upfrom *u,
-	    const struct relc_upfrom_in *in, struct relc_error *err)
-{
-	s->where = u->source;
-	s->name = in->to->name;
-	s->to = in->to;
-	s->is_tar = u->is_tar;
-	if (s->is_tar) {
-		if (relc_archive_read(s->where, MAX_FILE, want, got, s, err))
-			return -1;
-		qsort(s->files, s->n, sizeof(*s->files), cmp_files);
-	}
-	return 0;
 }
 
 /* ---- its .rel and applications ------------------------------------------- */
@@ -526,8 +134,9 @@ has_app(const struct relc_relspec *r, const char *name)
 
 /* The old release's .app of name-vsn. */
 static int
-old_app(const struct relc_app **out, const struct source *s, const char *name,
-	const char *vsn, struct relc_arena *arena, struct relc_error *err)
+old_app(const struct relc_app **out, const struct relc_oldrel *s,
+	const char *name, const char *vsn, struct relc_arena *arena,
+	struct relc_error *err)
 {
 	struct relc_strbuf rel = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT,
 			   where = RELC_STRBUF_INIT;
@@ -536,7 +145,7 @@ old_app(const struct relc_app **out, const struct source *s, const char *name,
 
 	relc_strbuf_addf(&rel, "lib/%s-%s/ebin/%s.app", name, vsn, name);
 	relc_strbuf_addf(&where, "%s/%s", s->where, rel.buf);
-	rr = source_read(s, rel.buf, &data, err);
+	rr = relc_oldrel_read(s, rel.buf, &data, err);
 	if (rr < 0)
 		goto out;
 	if (rr) {
@@ -566,7 +175,7 @@ out:
 }
 
 static int
-load_from(struct relc_upfrom *u, const struct source *s,
+load_from(struct relc_upfrom *u, const struct relc_oldrel *s,
 	  const struct relc_upfrom_in *in, struct relc_arena *arena,
 	  struct relc_error *err)
 {
@@ -578,7 +187,7 @@ load_from(struct relc_upfrom *u, const struct source *s,
 
 	relc_strbuf_addf(&rel, "releases/%s/%s.rel", u->vsn, s->name);
 	relc_strbuf_addf(&where, "%s/%s", s->where, rel.buf);
-	rr = source_read(s, rel.buf, &data, err);
+	rr = relc_oldrel_read(s, rel.buf, &data, err);
 	if (rr < 0)
 		goto out;
 	if (rr) {
@@ -649,7 +258,7 @@ out:
 /* The BEAM files of an application: the new one's ebin, or the old one's. */
 static int
 beams(struct relc_appup_mods *out, const char *app, const char *vsn,
-      const struct source *s, const char *ebin, struct relc_arena *arena,
+      const struct relc_oldrel *s, const char *ebin, struct relc_arena *arena,
       struct relc_error *err)
 {
 	struct relc_strbuf dir = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT,
@@ -664,7 +273,7 @@ beams(struct relc_appup_mods *out, const char *app, const char *vsn,
 	else
 		relc_strbuf_addstr(&dir, ebin);
 	if (s)
-		rr = source_list(s, dir.buf, ".beam", &names, &n, err);
+		rr = relc_oldrel_list(s, dir.buf, ".beam", &names, &n, err);
 	else
 		rr = relc_fs_list_dir(&names, &n, dir.buf, 0, err);
 	if (rr < 0)
@@ -675,12 +284,13 @@ beams(struct relc_appup_mods *out, const char *app, const char *vsn,
 	out->mods = v;
 	out->n = 0;
 	for (i = 0; i < n; i++) {
-		if (!has_suffix(names[i], ".beam") || names[i][0] == '.')
+		if (!relc_oldrel_has_suffix(names[i], ".beam") ||
+		    names[i][0] == '.')
 			continue;
 		relc_strbuf_reset(&path);
 		relc_strbuf_addf(&path, "%s/%s", dir.buf, names[i]);
 		if (s)
-			rr = source_read(s, path.buf, &data, err);
+			rr = relc_oldrel_read(s, path.buf, &data, err);
 		else
 			rr = relc_fs_read_file(&data, path.buf, MAX_FILE, 0,
 					       err);
@@ -738,7 +348,7 @@ own_appup(const struct relc_term **appup, const struct relc_strbuf *data,
 static int
 make_appup(struct relc_upfrom_appup *up, struct relc_relup_appup *ru,
 	   const struct relc_app *to, const struct relc_app *from,
-	   const struct source *s, const char *project,
+	   const struct relc_oldrel *s, const char *project,
 	   struct relc_arena *arena, struct relc_error *err)
 {
 	struct relc_strbuf path = RELC_STRBUF_INIT, data = RELC_STRBUF_INIT,
@@ -928,7 +538,8 @@ beam_modules(char **names, size_t n)
 	size_t i, m = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!has_suffix(names[i], ".beam") || names[i][0] == '.') {
+		if (!relc_oldrel_has_suffix(names[i], ".beam") ||
+		    names[i][0] == '.') {
 			free(names[i]);
 			continue;
 		}
@@ -944,7 +555,7 @@ beam_modules(char **names, size_t n)
  */
 static int
 add_protocols(const struct relc_term **relup, const struct relc_upfrom *u,
-	      const struct source *s, const struct relc_upfrom_in *in,
+	      const struct relc_oldrel *s, const struct relc_upfrom_in *in,
 	      struct relc_arena *a, struct relc_error *err)
 {
 	char **newm = NULL, **oldm = NULL;
@@ -957,7 +568,7 @@ add_protocols(const struct relc_term **relup, const struct relc_upfrom *u,
 	    relc_fs_list_dir(&newm, &nnew, in->consolidated, 1, err) < 0)
 		goto out;
 	relc_strbuf_addf(&dir, "releases/%s/consolidated", u->vsn);
-	if (source_list(s, dir.buf, ".beam", &oldm, &nold, err))
+	if (relc_oldrel_list(s, dir.buf, ".beam", &oldm, &nold, err))
 		goto out;
 	nnew = beam_modules(newm, nnew);
 	nold = beam_modules(oldm, nold);
@@ -1024,7 +635,7 @@ int
 relc_upfrom_make(struct relc_upfrom *u, const struct relc_upfrom_in *in,
 		 struct relc_arena *arena, struct relc_error *err)
 {
-	struct source s;
+	struct relc_oldrel s;
 	struct relc_relup_in ri;
 	struct relc_relup_appup *ru;
 	const struct relc_term *relup;
@@ -1032,8 +643,9 @@ relc_upfrom_make(struct relc_upfrom *u, const struct relc_upfrom_in *in,
 	int r = -1;
 
 	memset(&s, 0, sizeof(s));
-	if (open_source(&s, u, in, err) ||
-	    source_vsn(&u->vsn, &s, u->asked, arena, err) ||
+	if (relc_oldrel_open(&s, u->source, u->is_tar, in->to->name, in->to,
+			     err) ||
+	    relc_oldrel_vsn(&u->vsn, &s, u->asked, arena, err) ||
 	    load_from(u, &s, in, arena, err))
 		goto out;
 
@@ -1068,7 +680,7 @@ relc_upfrom_make(struct relc_upfrom *u, const struct relc_upfrom_in *in,
 	u->made = 1;
 	r = 0;
 out:
-	source_release(&s);
+	relc_oldrel_release(&s);
 	return r;
 }
 
