@@ -133,6 +133,7 @@ tar_file(const struct relc_oldrel *s, const char *path)
 {
 	struct relc_oldrel_file key;
 
+	memset(&key, 0, sizeof(key));
 	key.path = (char *)path;
 	return bsearch(&key, s->files, s->n, sizeof(*s->files), cmp_files);
 }
