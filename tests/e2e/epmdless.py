@@ -10,7 +10,7 @@ import pty
 import select
 import time
 
-from ops_util import build_hello, free_port, listening
+from ops_util import build_hello, free_fixed_port, free_port, listening
 from relc_e2e import check, main, unique
 
 
@@ -53,7 +53,9 @@ def on_pty(argv, env, keys):
 def test(ws):
     root = build_hello(ws, vm_args="\n-start_epmd false\n"
                        "-erl_epmd_port ${DIST_PORT}\n")
-    epmd_port, dist_port = free_port(), free_port()
+    # the epmd port is watched at the end: one no parallel test's node can
+    # be given as its listening port
+    epmd_port, dist_port = free_fixed_port(), free_port()
     env = ws.node_env(unique("noepmd"), ERL_EPMD_PORT=str(epmd_port),
                       DIST_PORT=str(dist_port), SHELL="/bin/sh")
 

@@ -6,6 +6,7 @@ command run in a mount namespace of its own (read-only bind mounts, a
 full tmpfs, a /dev/urandom that gives nothing)."""
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -80,6 +81,24 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def free_fixed_port():
+    """A free port below the kernel's ephemeral range (32768 and up), which
+    no other test's sockets (nodes, listeners on port 0) can take later: a
+    port a test watches for what listens there."""
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(20000, 32000)
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            s.close()
+        return port
+    raise RuntimeError("no free port in 20000-32000")
 
 
 def listening(port):
