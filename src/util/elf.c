@@ -213,8 +213,8 @@ read_verneed(struct relc_elf *out, const struct elf_reader *r,
 
 	/* Every name is a record of at least 16 bytes. */
 	cap = vn->size / 16;
-	out->versions = relc_arena_array(arena, cap ? cap : 1,
-					 sizeof(*out->versions));
+	out->versions =
+	    relc_arena_array(arena, cap ? cap : 1, sizeof(*out->versions));
 	for (i = 0; i < count; i++) {
 		size_t rec = vn->off + off, aux;
 		unsigned cnt, j;
@@ -268,8 +268,9 @@ out:
 int
 relc_elf_is_elf(const void *data, size_t len)
 {
-	return len >= 4 && !memcmp(data, "\x7f"
-					 "ELF",
+	return len >= 4 && !memcmp(data,
+				   "\x7f"
+				   "ELF",
 				   4);
 }
 
@@ -378,7 +379,8 @@ relc_elf_parse(struct relc_elf *out, const void *data, size_t len,
 			return bad(&r, "a section's link out of bounds");
 		lh = (size_t)shoff + link * shentsize;
 		if (U32(&r, lh + 4) != SHT_STRTAB)
-			return bad(&r, "a section's link is not a string table");
+			return bad(&r,
+				   "a section's link is not a string table");
 		if (r.is64) {
 			off = get(&r, lh + 24, 8);
 			size = get(&r, lh + 32, 8);
@@ -409,7 +411,8 @@ relc_elf_parse(struct relc_elf *out, const void *data, size_t len,
 				size = U32(&r, h + 16);
 			}
 			if (!in_bounds(len, off, size))
-				return bad(&r, "the dynamic segment out of bounds");
+				return bad(&r,
+					   "the dynamic segment out of bounds");
 			dyn.off = (size_t)off;
 			dyn.size = (size_t)size;
 			dyn.found = 1;
@@ -455,7 +458,8 @@ relc_elf_parse(struct relc_elf *out, const void *data, size_t len,
 		str.size = len - off;
 		if (have_strsz) {
 			if (!in_bounds(len, off, strsz))
-				return bad(&r, "the string table out of bounds");
+				return bad(&r,
+					   "the string table out of bounds");
 			str.size = (size_t)strsz;
 		}
 		str.found = 1;
