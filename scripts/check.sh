@@ -37,7 +37,7 @@ cmake -S . -B build/check-fuzz -G Ninja -DCMAKE_C_COMPILER=clang \
 cmake --build build/check-fuzz
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-for target in term config etf beam stamp runconf projscan appup relfile; do
+for target in term config etf beam stamp runconf projscan appup relfile elf; do
 	mkdir -p "$scratch/$target"
 	build/check-fuzz/tests/fuzz_"$target" -max_total_time="$fuzz_seconds" \
 		-timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
