@@ -103,7 +103,7 @@ is_glibc(const char *s)
 	return !strncmp(s, "GLIBC_", 6) && s[6] >= '0' && s[6] <= '9';
 }
 
-/* Parse `path` and compare with objdump -p; returns the glibc found. */
+/* Parse `path` and compare with what objdump -p says of it. */
 static void
 check_against_objdump(const char *path, const char *want_machine)
 {
