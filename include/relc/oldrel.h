@@ -64,6 +64,4 @@ int relc_oldrel_vsn(const char **vsn, const struct relc_oldrel *o,
 		    const char *asked, struct relc_arena *arena,
 		    struct relc_error *err);
 
-int relc_oldrel_has_suffix(const char *s, const char *suffix);
-
 #endif

@@ -174,6 +174,14 @@ struct relc_plan_file *relc_plan_add(struct relc_plan *plan,
 				     enum relc_plan_kind kind, const char *path,
 				     const char *src, mode_t mode);
 
+/*
+ * The archive entries that are the release's .rel under other names
+ * (releases/NAME.rel and releases/NAME-VSN.rel, which
+ * release_handler:unpack_release/1 looks for); strings in arena.
+ */
+void relc_plan_rel_aliases(struct relc_archive_alias out[2], const char *name,
+			   const char *vsn, struct relc_arena *arena);
+
 /* Sort the list again after adding to it (by path). */
 void relc_plan_sort(struct relc_plan *plan);
 

@@ -87,6 +87,8 @@ int relc_strbuf_readlinkat(struct relc_strbuf *sb, int dirfd, const char *name,
 
 /* Does sb end with `suffix`? */
 int relc_strbuf_ends_with(const struct relc_strbuf *sb, const char *suffix);
+/* Does the string s end with `suffix`? */
+int relc_str_ends_with(const char *s, const char *suffix);
 
 /* Remove trailing ASCII white space. */
 void relc_strbuf_rtrim(struct relc_strbuf *sb);

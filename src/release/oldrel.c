@@ -26,14 +26,6 @@
 
 /* ---- its files ----------------------------------------------------------- */
 
-int
-relc_oldrel_has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && !strcmp(s + n - k, suffix);
-}
-
 /* Does `path` have the shape TOP/X/[MID/]Y ending in suffix (X and Y one
  * component each)? */
 static int
@@ -55,7 +47,7 @@ shape(const char *path, const char *top, const char *mid, const char *suffix)
 		q += 1 + k;
 	}
 	p = q + 1;
-	return *p && !strchr(p, '/') && relc_oldrel_has_suffix(p, suffix);
+	return *p && !strchr(p, '/') && relc_str_ends_with(p, suffix);
 }
 
 /* lib/NAME-VSN/... of an application the new release has as it is? */
@@ -179,7 +171,7 @@ relc_oldrel_list(const struct relc_oldrel *s, const char *dir,
 
 			if (!strncmp(p, dir, k) && p[k] == '/' &&
 			    !strchr(p + k + 1, '/') &&
-			    relc_oldrel_has_suffix(p, suffix))
+			    relc_str_ends_with(p, suffix))
 				(*names)[m++] = relc_xstrdup(p + k + 1);
 		}
 		*n = m;
@@ -192,7 +184,7 @@ relc_oldrel_list(const struct relc_oldrel *s, const char *dir,
 	if (r < 0)
 		return -1;
 	for (i = 0; i < *n; i++) {
-		if (relc_oldrel_has_suffix((*names)[i], suffix) &&
+		if (relc_str_ends_with((*names)[i], suffix) &&
 		    (*names)[i][0] != '.')
 			(*names)[m++] = (*names)[i];
 		else

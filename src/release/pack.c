@@ -93,8 +93,7 @@ relc_pack_previous(const struct relc_stamp *stamp, const char *root,
 	struct relc_archive_manifest m;
 	struct relc_archive_alias aliases[2];
 	struct relc_arena arena;
-	struct relc_strbuf top = RELC_STRBUF_INIT, rel = RELC_STRBUF_INIT,
-			   a0 = RELC_STRBUF_INIT, a1 = RELC_STRBUF_INIT;
+	struct relc_strbuf top = RELC_STRBUF_INIT;
 	const char **paths;
 	size_t i, n = 0;
 	int r = -1;
@@ -116,12 +115,7 @@ relc_pack_previous(const struct relc_stamp *stamp, const char *root,
 		if (k == n && strcmp(top.buf, ".relc"))
 			paths[n++] = relc_arena_strdup(&arena, top.buf);
 	}
-	relc_strbuf_addf(&rel, "releases/%s/%s.rel", stamp->vsn, stamp->name);
-	relc_strbuf_addf(&a0, "releases/%s.rel", stamp->name);
-	relc_strbuf_addf(&a1, "releases/%s-%s.rel", stamp->name, stamp->vsn);
-	aliases[0].path = a0.buf;
-	aliases[1].path = a1.buf;
-	aliases[0].source = aliases[1].source = rel.buf;
+	relc_plan_rel_aliases(aliases, stamp->name, stamp->vsn, &arena);
 	if (relc_pack_check_dest(dest, err) ||
 	    relc_archive_manifest(&m, root, paths, n, aliases, 2, written,
 				  (void *)stamp, err) ||
@@ -132,8 +126,5 @@ out:
 	relc_archive_manifest_release(&m);
 	relc_arena_release(&arena);
 	relc_strbuf_release(&top);
-	relc_strbuf_release(&rel);
-	relc_strbuf_release(&a0);
-	relc_strbuf_release(&a1);
 	return r;
 }

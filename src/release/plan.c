@@ -185,23 +185,31 @@ relc_plan_make(struct relc_plan *out, const struct relc_plan_in *in,
 	relc_relfiles_inputs(&out->inputs, in);
 	relc_userfiles_inputs(&out->inputs, out, in);
 
-	/* release_handler:unpack_release/1 looks for releases/NAME.rel */
 	out->naliases = 2;
 	out->aliases = relc_arena_array(arena, 2, sizeof(*out->aliases));
-	relc_strbuf_reset(&sb);
-	relc_strbuf_addf(&sb, "releases/%s/%s.rel", out->vsn, out->name);
-	out->aliases[0].source = out->aliases[1].source =
-	    relc_arena_strdup(arena, sb.buf);
-	relc_strbuf_reset(&sb);
-	relc_strbuf_addf(&sb, "releases/%s.rel", out->name);
-	out->aliases[0].path = relc_arena_strdup(arena, sb.buf);
-	relc_strbuf_reset(&sb);
-	relc_strbuf_addf(&sb, "releases/%s-%s.rel", out->name, out->vsn);
-	out->aliases[1].path = relc_arena_strdup(arena, sb.buf);
+	relc_plan_rel_aliases(out->aliases, out->name, out->vsn, arena);
 	r = 0;
 out:
 	relc_strbuf_release(&sb);
 	return r;
+}
+
+void
+relc_plan_rel_aliases(struct relc_archive_alias out[2], const char *name,
+		      const char *vsn, struct relc_arena *arena)
+{
+	struct relc_strbuf sb = RELC_STRBUF_INIT;
+
+	/* release_handler:unpack_release/1 looks for releases/NAME.rel */
+	relc_strbuf_addf(&sb, "releases/%s/%s.rel", vsn, name);
+	out[0].source = out[1].source = relc_arena_strdup(arena, sb.buf);
+	relc_strbuf_reset(&sb);
+	relc_strbuf_addf(&sb, "releases/%s.rel", name);
+	out[0].path = relc_arena_strdup(arena, sb.buf);
+	relc_strbuf_reset(&sb);
+	relc_strbuf_addf(&sb, "releases/%s-%s.rel", name, vsn);
+	out[1].path = relc_arena_strdup(arena, sb.buf);
+	relc_strbuf_release(&sb);
 }
 
 void

@@ -344,6 +344,8 @@ stage_upfrom(struct build *b)
 	struct relc_strbuf name = RELC_STRBUF_INIT;
 	int cli = b->opts->upfrom != NULL, r = -1;
 
+	/* a mix project's consolidated protocols: the plan's and the relup's */
+	b->plan_in.consolidated = consolidated(b);
 	memset(in, 0, sizeof(*in));
 	in->upfrom = cli ? b->opts->upfrom : s->upfrom;
 	if (!in->upfrom)
@@ -371,7 +373,7 @@ stage_upfrom(struct build *b)
 		in->archive = b->upfrom_archive.buf;
 	}
 	in->to = &b->spec;
-	in->consolidated = consolidated(b);
+	in->consolidated = b->plan_in.consolidated;
 	r = relc_upfrom_locate(&b->upfrom, in, &b->arena, b->err);
 	if (r && !cli)
 		at_setting(b, RELC_S_UPFROM);
@@ -418,7 +420,6 @@ stage_plan(struct build *b)
 	in->project = b->project.dir.buf;
 	in->out_dir = b->out_abs.buf;
 	in->relc_version = RELC_VERSION;
-	in->consolidated = consolidated(b);
 	in->mix = b->mix;
 	in->exconfig = b->exconfig.config;
 	in->exconfig_files = b->exconfig.files;

@@ -34,10 +34,9 @@
 int
 relc_upfrom_is_path(const char *upfrom)
 {
-	return strchr(upfrom, '/') ||
-	       relc_oldrel_has_suffix(upfrom, ".tar.gz") ||
-	       relc_oldrel_has_suffix(upfrom, ".tgz") ||
-	       relc_oldrel_has_suffix(upfrom, ".tar");
+	return strchr(upfrom, '/') || relc_str_ends_with(upfrom, ".tar.gz") ||
+	       relc_str_ends_with(upfrom, ".tgz") ||
+	       relc_str_ends_with(upfrom, ".tar");
 }
 
 /*
@@ -110,26 +109,16 @@ out:
 
 /* ---- its .rel and applications ------------------------------------------- */
 
+/* The application `name` of a release, or NULL. */
 static const struct relc_app *
-new_app(const struct relc_relspec *to, const char *name)
+find_app(const struct relc_relspec *rel, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < to->napps; i++)
-		if (!strcmp(to->apps[i].app->name, name))
-			return to->apps[i].app;
+	for (i = 0; i < rel->napps; i++)
+		if (!strcmp(rel->apps[i].app->name, name))
+			return rel->apps[i].app;
 	return NULL;
-}
-
-static int
-has_app(const struct relc_relspec *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->napps; i++)
-		if (!strcmp(r->apps[i].app->name, name))
-			return 1;
-	return 0;
 }
 
 /* The old release's .app of name-vsn. */
@@ -226,7 +215,7 @@ load_from(struct relc_upfrom *u, const struct relc_oldrel *s,
 	for (i = 0; i < rf.napps; i++) {
 		const struct relc_relfile_app *fa = &rf.apps[i];
 		struct relc_relapp *ra = &u->from.apps[i];
-		const struct relc_app *same = new_app(in->to, fa->name);
+		const struct relc_app *same = find_app(in->to, fa->name);
 
 		if (same && !strcmp(same->vsn, fa->vsn))
 			ra->app = same;
@@ -236,13 +225,13 @@ load_from(struct relc_upfrom *u, const struct relc_oldrel *s,
 		ra->has_incl = fa->has_incl;
 		ra->incl = fa->incl;
 	}
-	if (!has_app(&u->from, "sasl") || !has_app(in->to, "sasl")) {
+	if (!find_app(&u->from, "sasl") || !find_app(in->to, "sasl")) {
 		relc_error_set(
 		    err, RELC_EAPP,
 		    "hot upgrades need sasl (release_handler) in both "
 		    "releases: %s %s has no sasl; add it to the release's "
 		    "applications",
-		    s->name, has_app(in->to, "sasl") ? u->vsn : in->to->vsn);
+		    s->name, find_app(in->to, "sasl") ? u->vsn : in->to->vsn);
 		goto out;
 	}
 	r = 0;
@@ -284,7 +273,7 @@ beams(struct relc_appup_mods *out, const char *app, const char *vsn,
 	out->mods = v;
 	out->n = 0;
 	for (i = 0; i < n; i++) {
-		if (!relc_oldrel_has_suffix(names[i], ".beam") ||
+		if (!relc_str_ends_with(names[i], ".beam") ||
 		    names[i][0] == '.')
 			continue;
 		relc_strbuf_reset(&path);
@@ -538,7 +527,7 @@ beam_modules(char **names, size_t n)
 	size_t i, m = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!relc_oldrel_has_suffix(names[i], ".beam") ||
+		if (!relc_str_ends_with(names[i], ".beam") ||
 		    names[i][0] == '.') {
 			free(names[i]);
 			continue;

@@ -278,6 +278,14 @@ relc_strbuf_readlinkat(struct relc_strbuf *sb, int dirfd, const char *name,
 }
 
 int
+relc_str_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !memcmp(s + n - k, suffix, k);
+}
+
+int
 relc_strbuf_ends_with(const struct relc_strbuf *sb, const char *suffix)
 {
 	size_t n = strlen(suffix);
